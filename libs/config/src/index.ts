@@ -1,0 +1,2 @@
+// config: public API (filled in by the config work)
+export {};

@@ -1,0 +1,2 @@
+// ha: public API (filled in by the ha work)
+export {};

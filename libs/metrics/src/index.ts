@@ -1,0 +1,2 @@
+// metrics: public API (filled in by the metrics work)
+export {};

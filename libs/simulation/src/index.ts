@@ -1,0 +1,2 @@
+// simulation: public API (filled in by the simulation work)
+export {};

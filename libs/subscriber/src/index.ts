@@ -1,0 +1,2 @@
+// subscriber: public API (filled in by the subscriber work)
+export {};

@@ -1,0 +1,2 @@
+// testing: public API (filled in by the testing work)
+export {};

@@ -1,0 +1,2 @@
+// topics: public API (filled in by the topics work)
+export {};
