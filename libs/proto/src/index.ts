@@ -27,6 +27,7 @@ export type {
   Heartbeat,
   HeartbeatResponse,
   Publish,
+  PublishResult,
   RegisterRequest,
   RegisterResponse,
   RoleNotification,
@@ -35,6 +36,7 @@ export type {
   SetStatestoreDebugActionResponse,
   UpdateState,
   UpdateStateResponse,
+  WriteRejected,
 } from './gen/statestore/v1/statestore_service';
 export { StatestoreHaServiceClient, StatestoreHaServiceService } from './gen/statestore/v1/statestore_ha_service';
 export type {
