@@ -1,2 +1,18 @@
-// subscriber: public API (filled in by the subscriber work)
-export {};
+/** The client side every daemon uses to talk to the statestore (one link per statestored). */
+export { StatestoreSubscriber, NotConnectedError } from './statestore-subscriber';
+export type {
+  PublishOutcome,
+  SubscribedTopic,
+  SubscriberLogger,
+  SubscriberObserver,
+  SubscriberOptions,
+  SubscriberStatus,
+  TopicUpdate,
+} from './statestore-subscriber';
+export { SingleStatestoreTracker } from './active-tracker';
+export type { ActiveChange, ActiveTracker, StatestoreIndex, Verdict } from './active-tracker';
+export { GrpcStatestoreLink, grpcChannel } from './grpc-link';
+export type { LinkClosed, LinkFactory, StatestoreLink } from './link';
+
+// Symbols below are for the statestored and tests: mapping between wire and topic types.
+export { deltaFromWire, deltaToWire, subscriptionFromWire, subscriptionToWire } from './wire-mapping';

@@ -1,0 +1,24 @@
+import type { StatestoreMessage, SubscriberMessage } from '@statestore-ha/proto';
+
+/** Why a link to a statestored ended, in the subscriber's terms (no gRPC types beyond link-closed.ts). */
+export interface LinkClosed {
+  kind: 'ended' | 'unavailable' | 'rejected' | 'superseded' | 'cancelled';
+  /** gRPC status code, kept for logs and tests. */
+  code: number;
+  message: string;
+  /** false for rejections that will not change on retry (bad id, protocol, catalogd HA mismatch). */
+  retryable: boolean;
+}
+
+/**
+ * One subscriber's stream to one statestored (STYLE.md §2). grpc-js implements it; so can an
+ * in-memory network in tests.
+ */
+export interface StatestoreLink {
+  send(msg: SubscriberMessage): void;
+  onMessage(fn: (msg: StatestoreMessage) => void): void;
+  onClosed(fn: (why: LinkClosed) => void): void;
+  close(): void;
+}
+
+export type LinkFactory = () => StatestoreLink;
