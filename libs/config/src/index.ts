@@ -1,2 +1,20 @@
-// config: public API (filled in by the config work)
-export {};
+/** Flags with Apache Impala's names and defaults: one table, gflags-style parsing, validation. */
+export { statestoredFlags } from './statestored-flags';
+export { catalogdFlags } from './catalogd-flags';
+export { impaladFlags } from './impalad-flags';
+export { FlagSet } from './flag-set';
+export { ConfigError, ConfigErrors } from './config-error';
+export { parseDebugActions, debugActionFor, DISABLE_STATESTORE_NETWORK, STATESTORED_DEBUG_ACTION_LABELS } from './debug-actions';
+export { LOG_LEVELS } from './daemon-flags';
+export type { StatestoredFlags } from './statestored-flags';
+export type { CatalogdFlags } from './catalogd-flags';
+export type { ImpaladFlags } from './impalad-flags';
+export type { SubscriberFlags } from './subscriber-flags';
+export type { LogLevel } from './daemon-flags';
+export type { DebugAction, DebugActions, DebugActionLabel, DebugCommand, ParsedDebugActions } from './debug-actions';
+
+// Below: for building another daemon's flag set, not needed to run the three daemons.
+export { MAX_TIMER_MS } from './flag-spec';
+export type { FlagSpec, FlagSpecs, FlagValues, FlagGroup, IntFlagSpec, DoubleFlagSpec, BoolFlagSpec, StringFlagSpec } from './flag-spec';
+export type { FlagSetOptions } from './flag-set';
+export type { CrossFieldCheck } from './cross-field-check';
