@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Installs the host tools the chaos harness drives: iproute2 (ip netns, tc), iptables and
+# nftables (link cuts), prometheus (a real scraper/PromQL engine), podman + runc (a Docker-API
+# engine; the default crun fails on these machines' cgroup layout, see
+# shared/reference/environment.md), busybox-static (the shell of our registry-free base image).
+# Idempotent and quiet: installs only what is missing, prints one line saying what it did.
+set -euo pipefail
+
+if [[ "$(id -u)" != "0" ]]; then
+  echo "install-deps: not root, skipping (netns, iptables and podman faults need root)" >&2
+  exit 0
+fi
+
+# package -> a file it installs, to test presence without asking dpkg about every package.
+declare -A probe=(
+  [iproute2]=/usr/sbin/ip
+  [iptables]=/usr/sbin/iptables
+  [nftables]=/usr/sbin/nft
+  [prometheus]=/usr/bin/prometheus
+  [podman]=/usr/bin/podman
+  [runc]=/usr/sbin/runc
+  [busybox-static]=/bin/busybox
+)
+
+missing=()
+for pkg in "${!probe[@]}"; do
+  [[ -x "${probe[$pkg]}" ]] || missing+=("$pkg")
+done
+
+if (( ${#missing[@]} == 0 )); then
+  echo "install-deps: all present"
+  exit 0
+fi
+
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq >/dev/null
+# --no-install-recommends keeps podman from pulling in crun-only extras; runc is asked for by name.
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+# Debian's prometheus package starts a system service on :9090; the harness runs its own
+# instances on free ports, so stop the packaged one if a service manager started it.
+if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet prometheus 2>/dev/null; then
+  systemctl stop prometheus >/dev/null 2>&1 || true
+fi
+echo "install-deps: installed ${missing[*]}"
