@@ -25,6 +25,11 @@ export class UpdateLog {
     return this.records.length - this.stale;
   }
 
+  /** Records in memory, stale ones included: at most about 2x size once compaction kicks in. */
+  get heldRecords(): number {
+    return this.records.length;
+  }
+
   /** Largest version held, or 0 when empty (BuildDelta's to_version). */
   get newestVersion(): number {
     // Only the newest record of a key is live, and the newest record overall belongs to the
