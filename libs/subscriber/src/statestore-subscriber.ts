@@ -156,13 +156,23 @@ export class StatestoreSubscriber {
 
   /** An entry this daemon owns: sent now if possible, and again whenever a statestored starts over. */
   setEntry(topicName: string, key: string, value: Uint8Array): Promise<PublishOutcome> {
-    this.ownTopic(topicName).set(key, value);
-    return this.publishIfConnected([{ topicName, entries: [{ key, value, deleted: false }], isDelta: true }]);
+    return this.changeEntries(topicName, [{ key, value }], []);
   }
 
   deleteEntry(topicName: string, key: string): Promise<PublishOutcome> {
-    this.ownTopic(topicName).delete(key);
-    return this.publishIfConnected([{ topicName, entries: [{ key, value: new Uint8Array(), deleted: true }], isDelta: true }]);
+    return this.changeEntries(topicName, [], [key]);
+  }
+
+  /** Several own entries of one topic changed together, published as one delta. */
+  changeEntries(topicName: string, puts: ReadonlyArray<{ key: string; value: Uint8Array }>, deletes: readonly string[]): Promise<PublishOutcome> {
+    const own = this.ownTopic(topicName);
+    for (const p of puts) own.set(p.key, p.value);
+    for (const k of deletes) own.delete(k);
+    const entries = [
+      ...puts.map((p) => ({ key: p.key, value: p.value, deleted: false })),
+      ...deletes.map((key) => ({ key, value: new Uint8Array(), deleted: true })),
+    ];
+    return this.publishIfConnected([{ topicName, entries, isDelta: true }]);
   }
 
   /** Raw writes to the active statestored, answered by its PublishResult. */
