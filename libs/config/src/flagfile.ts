@@ -11,7 +11,9 @@ export function readFlagfile(path: string): { readonly args: readonly string[]; 
   try {
     text = readFileSync(path, 'utf8');
   } catch (cause) {
-    const reason = cause instanceof Error ? cause.message : String(cause);
+    // Not `instanceof Error`: errors from node:fs come from another realm under Jest's vm.
+    const message = (cause as { message?: unknown } | null)?.message;
+    const reason = typeof message === 'string' ? message : String(cause);
     return { args: [], errors: [new ConfigError('flagfile', path, `cannot read the file: ${reason}`, { cause })] };
   }
   const args: string[] = [];
