@@ -1,0 +1,85 @@
+/**
+ * What the role machine needs to know, in milliseconds and plain values. The statestored builds
+ * it from its flags with `haConfigFromFlags`; the flag names are Impala's (global-flags.cc,
+ * statestore.cc), so libs/config's table maps one to one.
+ */
+import { epochSlot, type EpochSlot } from './epoch';
+
+export interface HaConfig {
+  /** This process's statestore_id (Impala: a random UUID created once per process). */
+  readonly statestoreId: string;
+  /** "host:state_store_ha_port": what this node sends as src_statestore_address. */
+  readonly selfAddress: string;
+  /** Residue class of this node's epochs (epoch.ts); differs between the two peers. */
+  readonly epochSlot: EpochSlot;
+  /** --statestore_force_active */
+  readonly forceActive: boolean;
+  /** --use_network_address_as_statestore_priority: lower address wins instead of lower id. */
+  readonly useNetworkAddressAsPriority: boolean;
+  /** --statestore_peer_cnxn_attempts: startup handshake tries (0: none, active at once). */
+  readonly peerCnxnAttempts: number;
+  /** Gap between handshake tries; Impala derives it as preemption wait / attempts. */
+  readonly peerCnxnRetryIntervalMs: number;
+  /** --statestore_ha_heartbeat_monitoring_frequency_ms: HA heartbeat and takeover-check period. */
+  readonly monitoringFrequencyMs: number;
+  /** --statestore_peer_timeout_seconds × 1000: the standby's TimeoutFailureDetector on the active. */
+  readonly peerTimeoutMs: number;
+  /**
+   * Consecutive failed HA heartbeats before the active declares its standby FAILED. Impala
+   * hard-codes MissedHeartbeatFailureDetector(statestore_max_missed_heartbeats=10, 5) here too.
+   */
+  readonly peerMaxMissedHeartbeats: number;
+  /**
+   * MAX_NUM_RECEIVED_HEARTBEAT_IN_ACTIVE (statestore.cc, 10): an active that receives more HA
+   * heartbeats than this from an equal-or-unknown epoch peer concludes both are active.
+   */
+  readonly maxReceivedHeartbeatsInActive: number;
+  /**
+   * --statestore_ha_unsafe_skip_majority_check (test only, NOT in Impala): take over on the peer
+   * detector alone. Exists so the simulator and the chaos harness can prove they catch the
+   * resulting split brain.
+   */
+  readonly skipMajorityCheck: boolean;
+}
+
+/** The statestored flags the role machine depends on, spelled as Impala spells them. */
+export interface StatestoreHaFlags {
+  readonly statestore_force_active: boolean;
+  readonly use_network_address_as_statestore_priority: boolean;
+  readonly statestore_ha_preemption_wait_period_ms: number;
+  readonly statestore_peer_cnxn_attempts: number;
+  readonly statestore_ha_heartbeat_monitoring_frequency_ms: number;
+  readonly statestore_peer_timeout_seconds: number;
+  readonly statestore_max_missed_heartbeats: number;
+  readonly statestore_ha_unsafe_skip_majority_check: boolean;
+}
+
+/** Who this node is: its id and the two HA addresses of the pair. */
+export interface HaIdentity {
+  readonly statestoreId: string;
+  /** "host:state_store_ha_port" of this node. */
+  readonly selfAddress: string;
+  /** "state_store_peer_host:state_store_peer_ha_port". */
+  readonly peerAddress: string;
+}
+
+export function haConfigFromFlags(flags: StatestoreHaFlags, who: HaIdentity): HaConfig {
+  const attempts = flags.statestore_peer_cnxn_attempts;
+  return {
+    statestoreId: who.statestoreId,
+    selfAddress: who.selfAddress,
+    epochSlot: epochSlot(who.selfAddress, who.peerAddress),
+    forceActive: flags.statestore_force_active,
+    useNetworkAddressAsPriority: flags.use_network_address_as_statestore_priority,
+    peerCnxnAttempts: attempts,
+    // statestore.cc: statestore_peer_cnxn_retry_interval_ms = preemption wait / attempts, so the
+    // whole startup handshake takes about statestore_ha_preemption_wait_period_ms.
+    peerCnxnRetryIntervalMs:
+      attempts > 0 ? Math.max(1, Math.floor(flags.statestore_ha_preemption_wait_period_ms / attempts)) : 0,
+    monitoringFrequencyMs: flags.statestore_ha_heartbeat_monitoring_frequency_ms,
+    peerTimeoutMs: flags.statestore_peer_timeout_seconds * 1000,
+    peerMaxMissedHeartbeats: flags.statestore_max_missed_heartbeats,
+    maxReceivedHeartbeatsInActive: 10,
+    skipMajorityCheck: flags.statestore_ha_unsafe_skip_majority_check,
+  };
+}
