@@ -11,7 +11,8 @@
  * Where this deliberately differs from Impala (each is marked `Beyond Impala` below):
  *  - epochs fence a stale active: any claim of a newer epoch (HA heartbeat or its reply, a
  *    handshake, a subscriber's highest_epoch_seen) makes an active step down at once
- *    (IMPALA-12507 leaves a split brain running);
+ *    (IMPALA-12507 leaves a split brain running); a newer epoch nobody claims (a standby's
+ *    memory of its own earlier term) makes it move to a fresh epoch instead;
  *  - a standby or recovering node without a peer re-handshakes every retry interval, so the pair
  *    re-forms after a takeover or a healed partition (Impala: after a takeover neither side has
  *    found_peer_ and no HA heartbeats ever flow again, reference §2.5 "Gap");
@@ -21,7 +22,7 @@
  */
 import { assertNever } from './assert-never';
 import type { ConnState } from './conn-state';
-import { isNewerEpoch, maxEpoch, nextEpoch, NO_EPOCH, type Epoch } from './epoch';
+import { isNewerEpoch, nextEpoch, NO_EPOCH, type Epoch } from './epoch';
 import {
   missedHeartbeatDetector,
   missedHeartbeatState,
@@ -333,7 +334,7 @@ function dispatch(s: HaState, ev: HaEvent, now: number, fx: HaEffect[]): HaState
       if (s.networkDisabled) return s;
       // Impala inserts OK; UNKNOWN says the same ("not failed") and is what a reset uses.
       s.subscribers.set(ev.subscriberId, 'UNKNOWN');
-      return learnClaimedEpoch(s, ev.highestEpochSeen, now, fx);
+      return learnEpoch(s, ev.highestEpochSeen, true, now, fx);
     case 'subscriberUnregistered':
       s.subscribers.delete(ev.subscriberId);
       return s;
@@ -341,7 +342,7 @@ function dispatch(s: HaState, ev: HaEvent, now: number, fx: HaEffect[]): HaState
       if (s.subscribers.has(ev.subscriberId)) s.subscribers.set(ev.subscriberId, ev.connState);
       return s;
     case 'subscriberEpoch':
-      return learnClaimedEpoch(s, ev.highestEpochSeen, now, fx);
+      return learnEpoch(s, ev.highestEpochSeen, true, now, fx);
     case 'networkDisabled':
       return { ...s, networkDisabled: ev.disabled };
     default:
@@ -386,11 +387,10 @@ function onHandshakeReply(s: HaState, seq: number, reply: HandshakeReply, now: n
   if (seq < 1 || seq > s.handshakeSeq) return s;
   let t: HaState = { ...s, handshakeOutstanding: seq === s.handshakeOutstanding ? null : s.handshakeOutstanding };
   t = touchPeer(t, reply.statestoreId, now);
-  if (reply.isActive) t = learnClaimedEpoch(t, reply.epoch, now, fx);
-  else t = { ...t, highestEpochSeen: maxEpoch(t.highestEpochSeen, reply.epoch) };
+  t = learnEpoch(t, reply.epoch, reply.isActive, now, fx);
   if (t.role === 'active') {
     // An active does not send handshakes, but a reply to one sent before it was promoted can
-    // still arrive. A newer active peer was handled by learnClaimedEpoch; otherwise the peer
+    // still arrive. A newer active peer was handled by learnEpoch; otherwise the peer
     // will learn our newer epoch from our HA heartbeats.
     return t.foundPeer ? t : setFoundPeer(t, true, fx);
   }
@@ -406,8 +406,7 @@ function onHandshakeRequest(s: HaState, req: HandshakeRequest, now: number, fx: 
     return s;
   }
   let t = touchPeer(s, req.statestoreId, now);
-  if (req.isActive) t = learnClaimedEpoch(t, req.epoch, now, fx);
-  else t = { ...t, highestEpochSeen: maxEpoch(t.highestEpochSeen, req.epoch) };
+  t = learnEpoch(t, req.epoch, req.isActive, now, fx);
   const peer: HandshakeParty = { statestoreId: req.statestoreId, address: req.address, forceActive: req.forceActive, isActive: req.isActive };
   const active = receiverIsActive(selfParty(t), peer, t.config.useNetworkAddressAsPriority);
   if (active && t.role !== 'active') t = becomeActive(t, now, 'handshake', fx);
@@ -434,13 +433,13 @@ function onHaHeartbeatRequest(
     fx.push({ kind: 'replyHaHeartbeat', outcome: 'rejected', epoch: s.highestEpochSeen, isActive: s.role === 'active' });
     return s;
   }
-  // Beyond Impala: the sender is active under srcEpoch. If we know a newer epoch, it is a stale
-  // active: tell it so and do not treat it as our active.
-  if (ev.srcEpoch !== NO_EPOCH && isNewerEpoch(s.highestEpochSeen, ev.srcEpoch)) {
-    fx.push({ kind: 'replyHaHeartbeat', outcome: 'staleEpoch', epoch: s.highestEpochSeen, isActive: s.role === 'active' });
+  // Beyond Impala: the sender is active under srcEpoch. If we are active under a newer one, it
+  // is a stale active: tell it so (it steps down) and do not count it.
+  if (s.role === 'active' && ev.srcEpoch !== NO_EPOCH && isNewerEpoch(s.epoch, ev.srcEpoch)) {
+    fx.push({ kind: 'replyHaHeartbeat', outcome: 'staleEpoch', epoch: s.epoch, isActive: true });
     return s;
   }
-  let t = learnClaimedEpoch(s, ev.srcEpoch, now, fx);
+  let t = learnEpoch(s, ev.srcEpoch, true, now, fx);
   if (t.role === 'active') {
     // Same or unknown epoch, both active. Impala counts received heartbeats and gives up the role
     // above MAX_NUM_RECEIVED_HEARTBEAT_IN_ACTIVE. With epochs this only happens with a peer that
@@ -455,6 +454,8 @@ function onHaHeartbeatRequest(
   if (t.role === 'recovery') t = becomeStandby(t, now, 'peerHeartbeat', fx);
   // The active heartbeats only a peer it found, so the pair is formed.
   t = setFoundPeer(t, true, fx);
+  // Our highestEpochSeen may exceed the sender's epoch (a term of ours it never heard of): it
+  // then moves to a fresh epoch above it (learnEpoch, not claimed).
   fx.push({ kind: 'replyHaHeartbeat', outcome: 'ok', epoch: t.highestEpochSeen, isActive: false });
   return t;
 }
@@ -468,14 +469,8 @@ function onHaHeartbeatReply(
   if (ev.seq !== s.heartbeatOutstanding || s.role !== 'active') return s;
   let t: HaState = { ...s, heartbeatOutstanding: null, peerMissed: recordHeartbeatResult(s.peerMissed, true) };
   if (t.peerId !== null) t = touchPeer(t, t.peerId, now);
-  if (ev.peerIsActive) t = learnClaimedEpoch(t, ev.peerEpoch, now, fx);
-  else t = { ...t, highestEpochSeen: maxEpoch(t.highestEpochSeen, ev.peerEpoch) };
-  if (t.role === 'active' && ev.staleEpoch) {
-    // Beyond Impala (IMPALA-12507): the standby knows a newer epoch than ours.
-    t = becomeStandby(t, now, 'higherEpoch', fx);
-    t = setFoundPeer(t, false, fx);
-  }
-  return t;
+  // staleEpoch comes only from a receiver that is active under a newer epoch: a claim.
+  return learnEpoch(t, ev.peerEpoch, ev.peerIsActive || ev.staleEpoch, now, fx);
 }
 
 function recordHaHeartbeatMiss(s: HaState, fx: HaEffect[]): HaState {
@@ -555,18 +550,25 @@ function standbyMonitor(s: HaState, now: number, fx: HaEffect[]): HaState {
 // ---- epochs and transitions ----------------------------------------------------------------
 
 /**
- * Someone claims to have been active under `epoch`. Remember it (every promotion goes above
- * it) and, beyond Impala (IMPALA-12507), if we are active under an older epoch, step down now:
- * subscribers that saw the newer epoch reject our updates anyway.
+ * Someone mentions `epoch`. Remember it: every later promotion goes above it. Then, if we are
+ * active under an older epoch:
+ *  - `claimed` (the sender is, or a subscriber saw, an active under it): step down now. Beyond
+ *    Impala (IMPALA-12507): subscribers that saw the newer epoch reject our updates anyway.
+ *  - not claimed (a standby's memory of an earlier term, e.g. its own before it stepped down, or
+ *    a clock behind the peer's): nobody else is active under it, so keep the role and move to a
+ *    fresh epoch above it, re-broadcast, so no follower that saw it can call us stale.
  */
-function learnClaimedEpoch(s: HaState, epoch: Epoch, now: number, fx: HaEffect[]): HaState {
+function learnEpoch(s: HaState, epoch: Epoch, claimed: boolean, now: number, fx: HaEffect[]): HaState {
   let t = isNewerEpoch(epoch, s.highestEpochSeen) ? { ...s, highestEpochSeen: epoch } : s;
-  if (t.role === 'active' && isNewerEpoch(epoch, t.epoch)) {
+  if (t.role !== 'active' || !isNewerEpoch(epoch, t.epoch)) return t;
+  if (claimed) {
     t = becomeStandby(t, now, 'higherEpoch', fx);
     // Re-handshake so the newer active adds us as its standby and HA heartbeats flow again.
-    t = setFoundPeer(t, false, fx);
+    return setFoundPeer(t, false, fx);
   }
-  return t;
+  const fresh = nextEpoch(t.highestEpochSeen, now, t.config.epochSlot);
+  fx.push({ kind: 'broadcastRole', epoch: fresh });
+  return { ...t, epoch: fresh, highestEpochSeen: fresh };
 }
 
 function touchPeer(s: HaState, peerId: string, now: number): HaState {
