@@ -1,5 +1,5 @@
 import { coerceFlagValue, rangeText } from './coerce-flag-value';
-import { boolFlag, millisFlag, portFlag, stringFlag, type DoubleFlagSpec } from './flag-spec';
+import { boolFlag, choiceFlag, millisFlag, portFlag, stringFlag, type DoubleFlagSpec } from './flag-spec';
 
 const ok = (value: number | boolean | string) => ({ ok: true, value });
 
@@ -65,7 +65,7 @@ describe('coerceFlagValue', () => {
   });
 
   it('checks choices and the extra rule of a string flag', () => {
-    const level = stringFlag('info', '', { choices: ['info', 'warn'] });
+    const level = choiceFlag('info', ['info', 'warn'], '');
     expect(coerceFlagValue('log_level', level, 'warn')).toEqual(ok('warn'));
     const bad = coerceFlagValue('log_level', level, 'loud');
     expect(bad.ok || bad.error.message).toBe('--log_level=loud: must be one of info|warn');

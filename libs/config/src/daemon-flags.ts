@@ -1,5 +1,5 @@
 import { hostname } from 'node:os';
-import { portFlag, stringFlag } from './flag-spec';
+import { choiceFlag, portFlag, stringFlag } from './flag-spec';
 
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -14,7 +14,7 @@ export function daemonFlagSpecs(defaultWebserverPort: number) {
     ),
     webserver_port: portFlag(defaultWebserverPort, 'Port of the HTTP server for /metrics, /healthz and the debug pages (Impala --webserver_port).'),
     webserver_interface: stringFlag('', 'Address the HTTP server binds to; empty binds all interfaces (Impala --webserver_interface).'),
-    log_level: stringFlag('info', 'Least severe log level written (ours; Impala uses glog -v).', { choices: LOG_LEVELS }),
+    log_level: choiceFlag('info', LOG_LEVELS, 'Least severe log level written (ours; Impala uses glog -v and GLOG_minloglevel).'),
     flagfile: stringFlag('', 'Reads more flags from this file, one --name=value per line, # for comments (gflags). Flags on the command line win.'),
   };
 }

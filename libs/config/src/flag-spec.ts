@@ -32,10 +32,11 @@ export interface BoolFlagSpec extends FlagSpecBase {
   readonly default: boolean;
 }
 
-export interface StringFlagSpec extends FlagSpecBase {
+/** `C` narrows the parsed type when the flag has choices (log_level is a LogLevel, not a string). */
+export interface StringFlagSpec<C extends string = string> extends FlagSpecBase {
   readonly type: 'string';
-  readonly default: string;
-  readonly choices?: readonly string[];
+  readonly default: C;
+  readonly choices?: readonly C[];
   readonly validate?: (value: string) => string | undefined;
 }
 
@@ -46,7 +47,7 @@ export type FlagSpecs = { readonly [name: string]: FlagSpec };
 
 /** The parsed values of a table: `{ statestore_heartbeat_frequency_ms: number, ... }`. */
 export type FlagValues<S extends FlagSpecs> = {
-  readonly [K in keyof S]: S[K] extends BoolFlagSpec ? boolean : S[K] extends StringFlagSpec ? string : number;
+  readonly [K in keyof S]: S[K] extends BoolFlagSpec ? boolean : S[K] extends StringFlagSpec<infer C> ? C : number;
 };
 
 /** A titled slice of the table; help() prints one section per group. */
@@ -85,6 +86,11 @@ export function boolFlag(defaultValue: boolean, help: string): BoolFlagSpec {
   return { type: 'bool', default: defaultValue, help };
 }
 
-export function stringFlag(defaultValue: string, help: string, extra?: Pick<StringFlagSpec, 'choices' | 'validate'>): StringFlagSpec {
+export function stringFlag(defaultValue: string, help: string, extra?: Pick<StringFlagSpec, 'validate'>): StringFlagSpec {
   return { type: 'string', default: defaultValue, help, ...extra };
+}
+
+/** A string flag limited to a closed set; its parsed type is that set. */
+export function choiceFlag<C extends string>(defaultValue: NoInfer<C>, choices: readonly C[], help: string): StringFlagSpec<C> {
+  return { type: 'string', default: defaultValue, choices, help };
 }

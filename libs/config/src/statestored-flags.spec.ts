@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import { ConfigErrors, type ConfigError } from './config-error';
+import type { LogLevel } from './daemon-flags';
 import { statestoredFlags } from './statestored-flags';
 
 function errorsOf(argv: readonly string[]): readonly ConfigError[] {
@@ -57,6 +58,11 @@ const IMPALA_DEFAULTS = {
 describe('statestoredFlags', () => {
   it("defaults to Impala's values and the machine hostname, with no other flags", () => {
     expect(statestoredFlags.parse([])).toEqual({ ...IMPALA_DEFAULTS, hostname: hostname() });
+  });
+
+  it('types log_level as the closed set of levels', () => {
+    const level: LogLevel = statestoredFlags.parse(['--log_level=debug']).log_level;
+    expect(level).toBe('debug');
   });
 
   it('is not a subscriber: the subscriber-side flags are unknown to it', () => {
