@@ -1,6 +1,7 @@
 import type { TopicDeltaData, TopicItem } from './topic-item';
 import { TopicStore } from './topic-store';
 import type { TopicSubscription } from './subscriber-record';
+import { TopicView, resyncRequest } from './topic-view';
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
@@ -129,6 +130,31 @@ describe('TopicStore', () => {
       expect(store.subscriber('a')?.topics.get(CATALOG)?.lastVersion).toBe(0);
       expect(store.buildUpdate('ghost', true, true)).toEqual([]);
       expect(store.hasPendingChanges('ghost', true)).toBe(false);
+    });
+
+    it('finds a gap on a quiet topic only through an includeUnchanged update', () => {
+      const store = new TopicStore();
+      impalad(store, 'a');
+      const view = new TopicView();
+      const roundTrip = (includeUnchanged: boolean, apply: boolean): void => {
+        const update = store.buildUpdate('a', true, includeUnchanged);
+        const replies: TopicDeltaData[] = [];
+        for (const d of update) {
+          const out = apply ? view.apply(d) : undefined;
+          if (out?.kind === 'resync') replies.push(resyncRequest(out.topicName, out.fromVersion));
+        }
+        store.acknowledge('a', update.map((d) => ({ topicName: d.topicName, toVersion: d.toVersion ?? 0 })));
+        store.applySubscriberWrites('a', replies);
+      };
+      store.applySubscriberWrites('a', [write(MEMBERSHIP, item('k1', '1'))]);
+      roundTrip(true, true);
+      store.applySubscriberWrites('a', [write(MEMBERSHIP, item('k2', '2'))]);
+      roundTrip(false, false); // counted as delivered, never applied: the view has a gap
+      roundTrip(false, true);
+      expect([...view.entries(MEMBERSHIP).keys()]).toEqual(['k1']); // nothing was sent to reveal it
+      roundTrip(true, true); // empty delta (2,2] meets a view at 1: resync from 1
+      roundTrip(false, true);
+      expect([...view.entries(MEMBERSHIP).keys()]).toEqual(['k1', 'k2']);
     });
 
     it('does not read the topic log when nothing changed', () => {

@@ -122,6 +122,10 @@ export class TopicStore {
    * lets 10,000 subscribers be polled every 100 ms, and loses nothing: an unchanged topic's delta
    * is empty and would leave last_version where it is. The first update after registration must
    * be sent with `includeUnchanged`, so the subscriber learns to_version even of an empty topic.
+   * Send `includeUnchanged` now and then afterwards too (anti-entropy): a subscriber whose view
+   * has a gap (the statestored counted an update it never applied) finds out only from an update
+   * of that topic, and on a topic nobody writes any more only an unchanged one comes. Impala,
+   * which sends every topic every time, finds such a gap within one period.
    * Unknown subscriber: [].
    */
   buildUpdate(subscriberId: string, priority: boolean, includeUnchanged: boolean): TopicDeltaData[] {
