@@ -37,7 +37,12 @@ const haSpecs = {
   // Impala's help says 0 means "retry forever", but SendHaHandshake's loop then makes no attempt
   // at all and the statestored starts active without looking for its peer: refuse 0.
   statestore_peer_cnxn_attempts: countFlag(10, 'Handshake attempts to reach the peer at startup and in recovery mode.'),
-  statestore_peer_cnxn_retry_interval_ms: millisFlag(1000, 'Pause (ms) between handshake attempts to the peer.'),
+  // statestore.cc sets it to preemption wait / attempts whenever attempts > 0, which here is
+  // always: the flag exists so that Impala command lines parse, and libs/ha derives the pause.
+  statestore_peer_cnxn_retry_interval_ms: millisFlag(
+    1000,
+    'Pause (ms) between handshake attempts to the peer. As in Impala, replaced by statestore_ha_preemption_wait_period_ms / statestore_peer_cnxn_attempts.',
+  ),
   statestore_ha_client_rpc_timeout_ms: millisFlag(300000, 'Deadline (ms) of one RPC to the peer statestored.'),
   // 0 is Impala's "no separate connect timeout": the RPC deadline above bounds the connect too.
   statestore_ha_client_rpc_conn_timeout_ms: millisFlag(
@@ -50,6 +55,7 @@ const haSpecs = {
 };
 
 const subscriberHandlingSpecs = {
+  // At least 1: 0 would drop a subscriber on its first lost heartbeat, one dropped packet.
   statestore_max_missed_heartbeats: countFlag(
     10,
     'Consecutive failed heartbeats after which a subscriber is dropped and its transient entries deleted.',
@@ -61,6 +67,7 @@ const subscriberHandlingSpecs = {
     100,
     'Period (ms) of topic updates for priority topics (names ending in impala-membership or impala-request-queue).',
   ),
+  // At least 1: with 0 every registration is refused and the statestored serves nobody.
   statestore_max_subscribers: countFlag(10000, 'Registrations beyond this many subscribers are refused ("Maximum subscriber limit reached").'),
   statestore_update_tcp_timeout_seconds: secondsFlag(300, 'Deadline (s) of one topic update to a subscriber.'),
   statestore_update_catalogd_tcp_timeout_seconds: secondsFlag(3, 'Deadline (s) of one active-catalogd notification to a subscriber.'),
