@@ -13,7 +13,7 @@ export type { SubscriberFlags } from './subscriber-flags';
 export type { LogLevel } from './daemon-flags';
 export type { DebugAction, DebugActions, DebugActionLabel, DebugCommand, ParsedDebugActions } from './debug-actions';
 
-// Below: for building another daemon's flag set, not needed to run the three daemons.
+// Below: the table's types, for code that reads specs (docs, tests); not needed to run a daemon.
 export { MAX_TIMER_MS } from './flag-spec';
 export type { FlagSpec, FlagSpecs, FlagValues, FlagGroup, IntFlagSpec, DoubleFlagSpec, BoolFlagSpec, StringFlagSpec } from './flag-spec';
 export type { FlagSetOptions } from './flag-set';
