@@ -1,4 +1,4 @@
-import { json, type WebResponse, type WebRoutes } from '@statestore-ha/daemon';
+import { json, type WebResponse, type WebRoute, type WebRoutes } from '@statestore-ha/daemon';
 import { Catalog, CatalogError, parseColumns, type CatalogChange } from './catalog';
 
 export interface CatalogApiDeps {
@@ -35,7 +35,7 @@ export function catalogApiRoutes(deps: CatalogApiDeps): WebRoutes {
         throw err;
       }
     };
-  return new Map([
+  return new Map<string, WebRoute>([
     ['GET /api/tables', () => json(200, { catalog_version: deps.catalog.catalogVersion, tables: deps.catalog.list() })],
     ['POST /api/tables', ddl((b) => deps.catalog.create(b['name'] as string, parseColumns(b['columns'])))],
     ['PUT /api/tables', ddl((b, url) => deps.catalog.alter(url.searchParams.get('name') as string, parseColumns(b['columns'])))],

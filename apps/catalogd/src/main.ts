@@ -1,5 +1,5 @@
 import { catalogdFlags, ConfigErrors, type CatalogdFlags } from '@statestore-ha/config';
-import { createLogger, installShutdown, json, startWebServer } from '@statestore-ha/daemon';
+import { createLogger, installShutdown, json, startWebServer, type WebRoute } from '@statestore-ha/daemon';
 import { createCatalogdMetrics, createRegistry, createSubscriberMetrics } from '@statestore-ha/metrics';
 import { SubscriberType } from '@statestore-ha/proto';
 import { StatestoreSubscriber, subscriberObserver, subscriberOptionsFromFlags } from '@statestore-ha/subscriber';
@@ -10,7 +10,7 @@ export const CATALOG_TOPIC = 'catalog-update';
 
 function parseFlags(argv: string[]): CatalogdFlags {
   if (argv.includes('--help') || argv.includes('-h')) {
-    process.stdout.write(`usage: catalogd [--flag=value ...]\n\n${catalogdFlags.help()}\n`);
+    process.stdout.write(`${catalogdFlags.help()}\n`);
     process.exit(0);
   }
   try {
@@ -68,7 +68,7 @@ async function main(): Promise<void> {
   await publishChange({ puts: catalog.entries(), deletes: [] });
   sub.start();
 
-  const routes = new Map([
+  const routes = new Map<string, WebRoute>([
     ['GET /healthz', () => ({ status: 200, body: 'OK\n' })],
     ['GET /metrics', async () => ({ status: 200, body: await registry.metrics(), contentType: registry.contentType })],
     ['GET /status', () => json(200, { subscriber_id: subscriberId, is_active: isActive(), catalog_version: catalog.catalogVersion, num_tables: catalog.list().length, statestore: sub.status() })],

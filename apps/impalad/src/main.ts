@@ -1,5 +1,5 @@
 import { ConfigErrors, impaladFlags, type ImpaladFlags } from '@statestore-ha/config';
-import { createLogger, installShutdown, json, startWebServer } from '@statestore-ha/daemon';
+import { createLogger, installShutdown, json, startWebServer, type WebRoute } from '@statestore-ha/daemon';
 import { createImpaladMetrics, createRegistry, createSubscriberMetrics } from '@statestore-ha/metrics';
 import { SubscriberType } from '@statestore-ha/proto';
 import { StatestoreSubscriber, subscriberObserver, subscriberOptionsFromFlags, type SubscribedTopic } from '@statestore-ha/subscriber';
@@ -12,7 +12,7 @@ const CATALOG_TOPIC = 'catalog-update';
 
 function parseFlags(argv: string[]): ImpaladFlags {
   if (argv.includes('--help') || argv.includes('-h')) {
-    process.stdout.write(`usage: impalad [--flag=value ...]\n\n${impaladFlags.help()}\n`);
+    process.stdout.write(`${impaladFlags.help()}\n`);
     process.exit(0);
   }
   try {
@@ -84,7 +84,7 @@ async function main(): Promise<void> {
   void sub.setEntry(MEMBERSHIP_TOPIC, subscriberId, new TextEncoder().encode(JSON.stringify(self)));
   sub.start();
 
-  const routes = new Map([
+  const routes = new Map<string, WebRoute>([
     ['GET /healthz', () => ({ status: 200, body: 'OK\n' })],
     ['GET /metrics', async () => ({ status: 200, body: await registry.metrics(), contentType: registry.contentType })],
     ['GET /membership', () => json(200, { num_members: membership.size, retained_in_grace_period: membership.retainedCount, members: membership.members() })],

@@ -1,9 +1,9 @@
-import { ConfigErrors, statestoredFlags, type StatestoredFlags } from '@statestore-ha/config';
-import { createLogger, installShutdown, json, startWebServer, type WebRoutes } from '@statestore-ha/daemon';
+import { ConfigErrors, parseDebugActions, statestoredFlags, type StatestoredFlags } from '@statestore-ha/config';
+import { createLogger, installShutdown, json, startWebServer, type WebRoute, type WebRoutes } from '@statestore-ha/daemon';
 import { createRegistry, createStatestoredMetrics } from '@statestore-ha/metrics';
 import { StatestoreServiceService } from '@statestore-ha/proto';
 import { startGrpcServer } from './grpc-server';
-import { metricsObserver, topicGauges } from './metrics-observer';
+import { metricsObserver, refreshTopicGauges } from './metrics-observer';
 import { ALWAYS_ACTIVE } from './role-view';
 import { Statestore } from './statestore';
 import { subscriberService } from './subscriber-service';
@@ -11,7 +11,7 @@ import { subscribersPage, topicsPage } from './web-pages';
 
 function parseFlags(argv: string[]): StatestoredFlags {
   if (argv.includes('--help') || argv.includes('-h')) {
-    process.stdout.write(`usage: statestored [--flag=value ...]\n\n${statestoredFlags.help()}\n`);
+    process.stdout.write(`${statestoredFlags.help()}\n`);
     process.exit(0);
   }
   try {
@@ -46,9 +46,9 @@ async function main(): Promise<void> {
     metricsObserver(metrics),
     log,
   );
-  topicGauges(metrics, core);
 
-  const debugNetwork = flags.debug_actions.includes('DISABLE_STATESTORE_NETWORK');
+  const debugActions = parseDebugActions(flags.debug_actions);
+  const debugNetwork = debugActions.ok && debugActions.value.disableStatestoreNetwork;
   const grpc = await startGrpcServer('0.0.0.0', flags.state_store_port, [[StatestoreServiceService, subscriberService(core, log, debugNetwork)]]);
   const timers = [
     setInterval(() => core.heartbeatTick(), Math.max(5, Math.min(50, Math.floor(flags.statestore_heartbeat_frequency_ms / 4)))),
@@ -56,9 +56,15 @@ async function main(): Promise<void> {
     setInterval(() => core.updateTick(false), flags.statestore_update_frequency_ms),
   ];
 
-  const routes: WebRoutes = new Map([
+  const routes: WebRoutes = new Map<string, WebRoute>([
     ['GET /healthz', () => ({ status: 200, body: 'OK\n' })],
-    ['GET /metrics', async () => ({ status: 200, body: await registry.metrics(), contentType: registry.contentType })],
+    [
+      'GET /metrics',
+      async () => {
+        refreshTopicGauges(metrics, core);
+        return { status: 200, body: await registry.metrics(), contentType: registry.contentType };
+      },
+    ],
     ['GET /subscribers', () => json(200, subscribersPage(core, Date.now()))],
     ['GET /topics', () => json(200, topicsPage(core))],
   ]);

@@ -12,7 +12,7 @@ import {
   type UpdateStateResponse,
 } from '@statestore-ha/proto';
 import { deltaFromWire, deltaToWire, subscriptionFromWire } from '@statestore-ha/subscriber';
-import { isPriorityTopic, TopicStore, validateWrites, type TopicDeltaData } from '@statestore-ha/topics';
+import { formatWriteProblem, isPriorityTopic, TopicStore, type TopicDeltaData } from '@statestore-ha/topics';
 import type { Logger } from '@statestore-ha/daemon';
 import { checkRegistration, type RegistrationRejection } from './registration-check';
 import type { RoleView } from './role-view';
@@ -41,6 +41,9 @@ export interface StatestoreObserver {
 }
 
 export type Clock = () => number;
+
+/** Keys are names (table names, backend ids); anything this long is a client bug, not data. */
+const MAX_TOPIC_KEY_BYTES = 64 * 1024;
 
 export type NotificationAnswer =
   | { $case: 'role'; value: RoleNotificationResponse }
@@ -152,16 +155,19 @@ export class Statestore {
     const removed = this.topics.removeSubscriber(session.subscriberId);
     this.observer.subscribersChanged(this.sessions.size);
     this.role.subscriberUnregistered(session.subscriberId);
-    this.log.info({ subscriberId: session.subscriberId, registrationId: session.registrationId, reason, removed, live: this.sessions.size }, 'subscriber unregistered');
+    this.log.info({ subscriberId: session.subscriberId, registrationId: session.registrationId, reason, transientEntriesDeleted: removed.deleted.length, live: this.sessions.size }, 'subscriber unregistered');
   }
 
-  /** The stream of a session ended. A clean end unregisters now; a broken link waits for the heartbeats. */
-  linkClosed(session: SubscriberSession, link: SessionLink, clean: boolean): void {
+  /**
+   * The stream of a session ended without an Unregister: the registration stays until its
+   * heartbeats fail (statestore_max_missed_heartbeats), as in Impala, so a subscriber whose link
+   * broke for a moment keeps its entries if it comes back in time.
+   */
+  linkClosed(session: SubscriberSession, link: SessionLink): void {
     if (session.link !== link) return;
     session.link = undefined;
     session.inFlight.priority = undefined;
     session.inFlight.normal = undefined;
-    if (clean) this.unregister(session, 'subscriber closed its link');
   }
 
   // ---- heartbeats ---------------------------------------------------------------------------
@@ -285,19 +291,19 @@ export class Statestore {
    * Pure resync requests (from_version only) always apply.
    */
   private applyWrites(session: SubscriberSession, writes: TopicDeltaData[]): { code: status; message: string } | undefined {
-    const problems = validateWrites(writes, {
+    const problems = this.topics.validateSubscriberWrites(session.subscriberId, writes, {
+      maxKeyBytes: MAX_TOPIC_KEY_BYTES,
       maxValueBytes: this.opts.maxTopicValueBytes,
-      registeredTopics: this.topics.subscriber(session.subscriberId)?.topicNames() ?? new Set<string>(),
     });
     if (problems.length > 0) {
-      const message = problems.map((p) => p.message).join('; ');
+      const message = problems.map(formatWriteProblem).join('; ');
       this.log.warn({ subscriberId: session.subscriberId, problems: message }, 'subscriber writes rejected');
       const resyncs = writes.filter((w) => w.entries.length === 0 && !w.clearTopicEntries && w.fromVersion !== undefined);
       if (resyncs.length > 0) this.topics.applySubscriberWrites(session.subscriberId, resyncs);
       return { code: status.INVALID_ARGUMENT, message };
     }
     const outcome = this.topics.applySubscriberWrites(session.subscriberId, writes);
-    for (let i = 0; i < outcome.clearedTopics.length; i++) this.observer.topicEntriesCleared();
+    for (let i = 0; i < outcome.cleared.length; i++) this.observer.topicEntriesCleared();
     return undefined;
   }
 

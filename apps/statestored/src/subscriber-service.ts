@@ -51,8 +51,8 @@ export function subscriberService(core: Statestore, log: Logger, debugNetworkAct
           call.emit('error', statusError(code, message));
         },
       };
-      const closed = (clean: boolean): void => {
-        if (session) core.linkClosed(session, link, clean);
+      const closed = (): void => {
+        if (session) core.linkClosed(session, link);
         ended = true;
       };
 
@@ -81,18 +81,22 @@ export function subscriberService(core: Statestore, log: Logger, debugNetworkAct
           case 'role':
           case 'catalogd':
             return core.notificationAnswered(session, kind);
+          case 'unregister':
+            core.unregister(session, 'subscriber unregistered itself');
+            ended = true;
+            return call.end();
         }
       });
       call.on('end', () => {
-        closed(true);
+        closed();
         call.end();
       });
       call.on('error', (err) => {
         log.debug({ err: err.message, subscriberId: session?.subscriberId }, 'subscriber stream error');
-        closed(false);
+        closed();
       });
-      call.on('cancelled', () => closed(false));
-      call.on('close', () => closed(false));
+      call.on('cancelled', closed);
+      call.on('close', closed);
     },
   };
 }

@@ -1,19 +1,17 @@
 import { SubscriberType } from '@statestore-ha/proto';
-import { isPriorityTopic } from '@statestore-ha/topics';
 import type { Statestore } from './statestore';
 
 /** Impala's /subscribers page fields (statestore.cc SubscribersHandler), plus type and link state. */
 export function subscribersPage(core: Statestore, nowMs: number): unknown {
   const subscribers = [...core.subscribers()].map((s) => {
     const topics = core.topics.subscriber(s.subscriberId);
-    const names = topics ? [...topics.topicNames()] : [];
     return {
       id: s.subscriberId,
       address: s.location ? `${s.location.hostname}:${s.location.port}` : '',
       type: SubscriberType[s.type] ?? String(s.type),
-      num_topics: names.filter((n) => !isPriorityTopic(n)).length,
-      num_priority_topics: names.filter((n) => isPriorityTopic(n)).length,
-      num_transient: topics?.numTransientEntries() ?? 0,
+      num_topics: topics?.topics.size ?? 0,
+      num_priority_topics: topics?.numPriorityTopics ?? 0,
+      num_transient: topics?.numTransientEntries ?? 0,
       registration_id: s.registrationId,
       secs_since_heartbeat: Number(((nowMs - s.lastHeartbeatAckMs) / 1000).toFixed(3)),
       missed_heartbeats: s.missedHeartbeats,
@@ -29,7 +27,9 @@ export function topicsPage(core: Statestore): unknown {
     const st = t.stats();
     return {
       topic_id: t.name,
-      num_entries: st.numEntries,
+      // Impala's num_entries counts tombstones too.
+      num_entries: st.numEntries + st.numTombstones,
+      num_live_entries: st.numEntries,
       version: st.version,
       oldest_version: st.oldestVersion,
       oldest_id: st.oldestId,

@@ -4,6 +4,7 @@ import type { LinkClosed, StatestoreLink } from './link';
 import { LINK_ENDED, linkClosedFromError } from './link-closed';
 
 const MAX_MESSAGE_BYTES = 512 * 1024 * 1024;
+const CLOSE_GRACE_MS = 1000;
 
 /** One gRPC channel per statestored for the subscriber's whole life; each link is a new stream on it. */
 export function grpcChannel(host: string, port: number): StatestoreServiceClient {
@@ -42,10 +43,20 @@ export class GrpcStatestoreLink implements StatestoreLink {
     this.closedFns.push(fn);
   }
 
-  close(): void {
-    if (this.done) return;
-    this.call.end();
-    this.call.cancel();
+  /** Half-closes so what was written (an Unregister) still goes out; cancels if the server lingers. */
+  close(): Promise<void> {
+    if (this.done) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        this.call.cancel();
+        resolve();
+      }, CLOSE_GRACE_MS);
+      this.closedFns.push(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+      this.call.end();
+    });
   }
 
   private finish(why: LinkClosed): void {

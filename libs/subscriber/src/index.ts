@@ -13,6 +13,7 @@ export { SingleStatestoreTracker } from './active-tracker';
 export type { ActiveChange, ActiveTracker, StatestoreIndex, Verdict } from './active-tracker';
 export { GrpcStatestoreLink, grpcChannel } from './grpc-link';
 export { subscriberOptionsFromFlags } from './subscriber-from-flags';
+export { subscriberObserver } from './subscriber-metrics-observer';
 export type { LinkClosed, LinkFactory, StatestoreLink } from './link';
 
 // Symbols below are for the statestored and tests: mapping between wire and topic types.

@@ -18,7 +18,8 @@ export interface StatestoreLink {
   send(msg: SubscriberMessage): void;
   onMessage(fn: (msg: StatestoreMessage) => void): void;
   onClosed(fn: (why: LinkClosed) => void): void;
-  close(): void;
+  /** Ends the link; resolves once it is closed. */
+  close(): Promise<void>;
 }
 
 export type LinkFactory = () => StatestoreLink;

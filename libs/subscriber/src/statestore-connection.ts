@@ -65,11 +65,13 @@ export class StatestoreConnection {
     void this.connectLoop();
   }
 
-  stop(): void {
-    this.phase = 'stopped';
+  /** Unregisters cleanly (the statestored drops our entries now) and closes the link. */
+  async stop(): Promise<void> {
     const link = this.link;
+    if (this.phase === 'registered') link?.send({ kind: { $case: 'unregister', value: {} } });
+    this.phase = 'stopped';
     this.link = undefined;
-    link?.close();
+    await link?.close();
   }
 
   send(msg: SubscriberMessage): boolean {
@@ -95,7 +97,7 @@ export class StatestoreConnection {
     const link = this.link;
     if (link === undefined) return;
     this.link = undefined;
-    link.close();
+    void link.close();
     this.linkLost(why);
   }
 
@@ -135,7 +137,7 @@ export class StatestoreConnection {
       const link = this.opts.linkFactory();
       let registered = false;
       const timer = setTimeout(() => {
-        link.close();
+        void link.close();
         reject(new AttemptFailed({ kind: 'unavailable', code: 4, message: `no registration reply in ${this.opts.registerTimeoutMs} ms`, retryable: true }));
       }, this.opts.registerTimeoutMs);
       link.onClosed((why) => {
@@ -153,7 +155,7 @@ export class StatestoreConnection {
           registered = true;
           clearTimeout(timer);
           if (this.phase === 'stopped') {
-            link.close();
+            void link.close();
             return resolve();
           }
           this.link = link;

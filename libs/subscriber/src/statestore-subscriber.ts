@@ -129,9 +129,10 @@ export class StatestoreSubscriber {
     this.timer = setInterval(() => this.conns.forEach((c) => c.checkTimeout()), tick);
   }
 
-  stop(): void {
+  /** Unregisters from every statestored (so our transient entries go at once) and closes the links. */
+  async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
-    for (const c of this.conns) c.stop();
+    await Promise.all(this.conns.map((c) => c.stop()));
     for (const [seq, p] of this.pending) {
       clearTimeout(p.timer);
       p.resolve({ accepted: false, code: status.CANCELLED, message: 'subscriber stopped' });
@@ -294,6 +295,10 @@ export class StatestoreSubscriber {
     for (const wire of update.topicDeltas) {
       const delta = deltaFromWire(wire);
       const outcome = conn.view.apply(delta);
+      this.opts.log.debug(
+        { statestore: conn.index, topic: delta.topicName, isDelta: delta.isDelta, from: delta.fromVersion, to: delta.toVersion, items: delta.entries.length, deletes: delta.entries.filter((e) => e.deleted).length, outcome: outcome.kind },
+        'topic update',
+      );
       if (outcome.kind === 'resync') {
         // Impala: answer with from_version = our version; the statestore rewinds and resends.
         this.opts.observer.resyncRequested(delta.topicName);
