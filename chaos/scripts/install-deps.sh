@@ -2,7 +2,9 @@
 # Installs the host tools the chaos harness drives: iproute2 (ip netns, tc), iptables and
 # nftables (link cuts), prometheus (a real scraper/PromQL engine), podman + runc (a Docker-API
 # engine; the default crun fails on these machines' cgroup layout, see
-# shared/reference/environment.md), busybox-static (the shell of our registry-free base image).
+# shared/reference/environment.md), netavark + aardvark-dns (podman networks where containers
+# find each other by name; Debian's default CNI backend has no DNS without extra plugins),
+# busybox-static (the shell of our registry-free base image), curl (socket health checks).
 # Idempotent and quiet: installs only what is missing, prints one line saying what it did.
 set -euo pipefail
 
@@ -20,6 +22,9 @@ declare -A probe=(
   [podman]=/usr/bin/podman
   [runc]=/usr/sbin/runc
   [busybox-static]=/bin/busybox
+  [netavark]=/usr/lib/podman/netavark
+  [aardvark-dns]=/usr/lib/podman/aardvark-dns
+  [curl]=/usr/bin/curl
 )
 
 missing=()
@@ -35,7 +40,12 @@ fi
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq >/dev/null
 # --no-install-recommends keeps podman from pulling in crun-only extras; runc is asked for by name.
-apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+log="$(mktemp)"
+if ! apt-get install -y -qq --no-install-recommends "${missing[@]}" >"$log" 2>&1; then
+  cat "$log" >&2
+  exit 1
+fi
+rm -f "$log"
 # Debian's prometheus package starts a system service on :9090; the harness runs its own
 # instances on free ports, so stop the packaged one if a service manager started it.
 if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet prometheus 2>/dev/null; then
