@@ -53,7 +53,9 @@ export class SingleStatestoreTracker implements ActiveTracker {
     return index === this.current ? 'accept' : 'skip';
   }
 
-  heartbeat(): void {}
+  heartbeat(): void {
+    // Without a peer there is no other statestored whose liveness this would tell apart.
+  }
 
   linkLost(): ActiveChange | undefined {
     // Updates only come over a link, so keep following the one statestored: it is the only one.
