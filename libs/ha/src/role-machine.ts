@@ -433,13 +433,16 @@ function onHaHeartbeatRequest(
     fx.push({ kind: 'replyHaHeartbeat', outcome: 'rejected', epoch: s.highestEpochSeen, isActive: s.role === 'active' });
     return s;
   }
+  // Any heartbeat is a sign of life, whatever our role: the detectors must not call a peer
+  // that talks to us FAILED.
+  const s1 = touchPeer(s, ev.srcStatestoreId, now);
   // Beyond Impala: the sender is active under srcEpoch. If we are active under a newer one, it
   // is a stale active: tell it so (it steps down) and do not count it.
-  if (s.role === 'active' && ev.srcEpoch !== NO_EPOCH && isNewerEpoch(s.epoch, ev.srcEpoch)) {
-    fx.push({ kind: 'replyHaHeartbeat', outcome: 'staleEpoch', epoch: s.epoch, isActive: true });
-    return s;
+  if (s1.role === 'active' && ev.srcEpoch !== NO_EPOCH && isNewerEpoch(s1.epoch, ev.srcEpoch)) {
+    fx.push({ kind: 'replyHaHeartbeat', outcome: 'staleEpoch', epoch: s1.epoch, isActive: true });
+    return s1;
   }
-  let t = learnEpoch(s, ev.srcEpoch, true, now, fx);
+  let t = learnEpoch(s1, ev.srcEpoch, true, now, fx);
   if (t.role === 'active') {
     // Same or unknown epoch, both active. Impala counts received heartbeats and gives up the role
     // above MAX_NUM_RECEIVED_HEARTBEAT_IN_ACTIVE. With epochs this only happens with a peer that
@@ -450,7 +453,6 @@ function onHaHeartbeatRequest(
     fx.push({ kind: 'replyHaHeartbeat', outcome: 'ok', epoch: t.highestEpochSeen, isActive: t.role === 'active' });
     return t;
   }
-  t = touchPeer(t, ev.srcStatestoreId, now);
   if (t.role === 'recovery') t = becomeStandby(t, now, 'peerHeartbeat', fx);
   // The active heartbeats only a peer it found, so the pair is formed.
   t = setFoundPeer(t, true, fx);
@@ -466,9 +468,13 @@ function onHaHeartbeatReply(
   now: number,
   fx: HaEffect[],
 ): HaState {
-  if (ev.seq !== s.heartbeatOutstanding || s.role !== 'active') return s;
-  let t: HaState = { ...s, heartbeatOutstanding: null, peerMissed: recordHeartbeatResult(s.peerMissed, true) };
-  if (t.peerId !== null) t = touchPeer(t, t.peerId, now);
+  if (ev.seq < 1 || ev.seq > s.heartbeatSeq) return s;
+  // A late answer (to an earlier heartbeat, or arriving after we left the active role) is still
+  // a sign of life; only the answer to the outstanding heartbeat feeds the detector.
+  let t: HaState = s.peerId !== null ? touchPeer(s, s.peerId, now) : s;
+  if (ev.seq === s.heartbeatOutstanding && s.role === 'active') {
+    t = { ...t, heartbeatOutstanding: null, peerMissed: recordHeartbeatResult(s.peerMissed, true) };
+  }
   // staleEpoch comes only from a receiver that is active under a newer epoch: a claim.
   return learnEpoch(t, ev.peerEpoch, ev.peerIsActive || ev.staleEpoch, now, fx);
 }
