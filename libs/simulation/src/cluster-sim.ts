@@ -1,0 +1,193 @@
+/**
+ * The deterministic simulator: two statestoreds and N subscribers (the first is a catalogd) on
+ * the simulated network and fake clock of libs/testing, running the real libs/ha machines.
+ * One run = one seed: a random fault schedule, a heal, then the convergence check; the
+ * invariants of invariants.ts are checked after every delivered message and every timer.
+ */
+import { FakeClock, SeededPrng, SimNetwork } from '@statestore-ha/testing';
+import { describeFault, randomSchedule, type Fault, type FaultSchedule, type ScheduleShape } from './fault-schedule';
+import { InvariantChecker, show } from './invariants';
+import { CONVERGENCE_BOUND_FORMULA, convergenceBoundMs, defaultSimFlags, type SimFlags } from './sim-flags';
+import type { SimMessage } from './sim-messages';
+import { SimStatestored } from './sim-statestored';
+import { STATESTOREDS, SimSubscriber } from './sim-subscriber';
+
+export interface SimOptions {
+  readonly seed: number;
+  readonly flags?: Partial<SimFlags>;
+  /** Subscribers (default: 1..5 from the seed). */
+  readonly subscribers?: number;
+  readonly shape?: ScheduleShape;
+  /** A fixed schedule instead of a random one. */
+  readonly schedule?: FaultSchedule;
+}
+
+export interface SimResult {
+  readonly seed: number;
+  readonly ok: boolean;
+  /** The first violation, with the schedule and the tail of the history. */
+  readonly failure: string | null;
+  /** Time from the heal until converged and stable (null if it never converged). */
+  readonly convergedAfterMs: number | null;
+  readonly boundMs: number;
+  readonly takeovers: number;
+  readonly messages: number;
+  readonly schedule: FaultSchedule;
+}
+
+export const defaultShape: ScheduleShape = { settleMs: 1500, windowMs: 3000, maxFaults: 4 };
+
+/** The command that replays one seed (printed with every failure). */
+export function replayCommand(seed: number): string {
+  return `SIM_SEED=${seed} npx jest -c libs/simulation/jest.config.cjs -t replay`;
+}
+
+export function runSimulation(opts: SimOptions): SimResult {
+  const flags: SimFlags = { ...defaultSimFlags, ...opts.flags };
+  const prng = new SeededPrng(opts.seed);
+  const clock = new FakeClock(0);
+  const net = new SimNetwork<SimMessage>(clock, prng.fork(), { minDelayMs: 1, maxDelayMs: flags.healedMaxDelayMs, dropRate: 0 });
+  const checker = new InvariantChecker();
+  const nSubs = opts.subscribers ?? prng.int(1, 5);
+  const subNames = Array.from({ length: nSubs }, (_, i) => (i === 0 ? 'catalogd1' : `impalad${i}`));
+  const ssNames = [STATESTOREDS[1], STATESTOREDS[2]];
+  const ss = [
+    new SimStatestored(ssNames[0] ?? 'ss1', ssNames[1] ?? 'ss2', flags, clock, net, checker, subNames),
+    new SimStatestored(ssNames[1] ?? 'ss2', ssNames[0] ?? 'ss1', flags, clock, net, checker, subNames),
+  ];
+  const subs = subNames.map((n) => new SimSubscriber(n, flags, clock, net, checker));
+  const procs = new Map<string, SimStatestored | SimSubscriber>([...ss, ...subs].map((p) => [p.name, p]));
+  const schedule = opts.schedule ?? randomSchedule(prng.fork(), ssNames, subNames, opts.shape ?? defaultShape);
+  const bound = convergenceBoundMs(flags);
+
+  for (const p of procs.values()) p.start();
+  for (const { atMs, fault } of schedule.faults) {
+    clock.at(atMs, () => {
+      checker.note(clock.now(), 'sim', 'fault', describeFault(fault));
+      apply(fault, net, procs, ss);
+    });
+  }
+  clock.at(schedule.healAtMs, () => {
+    checker.note(clock.now(), 'sim', 'fault', 'heal all');
+    net.healAll();
+    for (const p of procs.values()) {
+      if (!p.up) p.restart();
+      else p.resume();
+    }
+  });
+
+  // Run, checking the safety invariants after every step.
+  const end = schedule.healAtMs + bound;
+  let convergedSince: number | null = null;
+  const checkEvery = 10;
+  let nextConvergenceCheck = schedule.healAtMs;
+  while (checker.failed === null) {
+    const next = clock.nextAt();
+    if (next === null || next > end) break;
+    clock.runNext();
+    if (clock.now() >= nextConvergenceCheck && clock.now() >= schedule.healAtMs) {
+      nextConvergenceCheck = clock.now() + checkEvery;
+      const c = converged(ss, subs);
+      if (c === null) convergedSince ??= clock.now();
+      else convergedSince = null;
+    }
+  }
+  if (checker.failed === null) clock.runUntil(end);
+  if (checker.failed === null) {
+    const why = converged(ss, subs);
+    if (why !== null) {
+      checker.failWithText(
+        `not converged ${bound} ms after the heal at t=${schedule.healAtMs}: ${why}\n  bound ${CONVERGENCE_BOUND_FORMULA} = ${bound} ms`,
+      );
+    }
+  }
+  const failure = checker.failed === null ? null : report(opts.seed, checker, schedule);
+  const takeovers = checker.history.ofKind('takeover').length;
+  return {
+    seed: opts.seed,
+    ok: failure === null,
+    failure,
+    convergedAfterMs: convergedSince === null || failure !== null ? null : convergedSince - schedule.healAtMs,
+    boundMs: bound,
+    takeovers,
+    messages: net.stats.sent,
+    schedule,
+  };
+}
+
+function apply(f: Fault, net: SimNetwork<SimMessage>, procs: ReadonlyMap<string, SimStatestored | SimSubscriber>, ss: readonly SimStatestored[]): void {
+  const proc = (n: string) => {
+    const p = procs.get(n);
+    if (!p) throw new Error(`unknown node ${n}`);
+    return p;
+  };
+  switch (f.kind) {
+    case 'crash':
+      if (proc(f.node).up) proc(f.node).crash();
+      return;
+    case 'restart':
+      if (!proc(f.node).up) proc(f.node).restart();
+      return;
+    case 'pause':
+      if (proc(f.node).up) proc(f.node).pause();
+      return;
+    case 'resume':
+      proc(f.node).resume();
+      return;
+    case 'partition':
+      net.partition(f.a, f.b);
+      return;
+    case 'heal':
+      net.heal(f.a, f.b);
+      return;
+    case 'cutOneWay':
+      net.cutOneWay(f.from, f.to);
+      return;
+    case 'isolate':
+      for (const other of procs.keys()) if (other !== f.node) net.partition(f.node, other);
+      return;
+    case 'cutSubscribers': {
+      // Aim at whoever is active now, if anyone, so majority and minority cuts of the active happen.
+      const target = ss.find((s) => s.isActive())?.name ?? f.statestored;
+      for (const s of f.subscribers) net.partition(target, s);
+      return;
+    }
+    case 'slowLink':
+      net.setLink(f.from, f.to, { minDelayMs: 1, maxDelayMs: f.maxDelayMs, dropRate: f.dropRate });
+      return;
+  }
+}
+
+/** Null when exactly one statestored is active and every live subscriber follows it; else why not. */
+function converged(ss: readonly SimStatestored[], subs: readonly SimSubscriber[]): string | null {
+  const active = ss.filter((s) => s.isActive());
+  if (active.length !== 1) return `${active.length} active statestoreds (${ss.map((s) => `${s.name}=${s.state?.role ?? 'down'}`).join(', ')})`;
+  const a = active[0];
+  if (a === undefined) return 'no active';
+  const index = a.name === STATESTOREDS[1] ? 1 : 2;
+  for (const s of subs) {
+    if (!s.up) continue;
+    const f = s.state;
+    if (s.follows() !== index || f.highestEpoch !== a.epoch()) {
+      return `${s.name} follows ${s.follows() ?? 'none'} at epoch ${f.highestEpoch}, active is ${a.name} at epoch ${a.epoch()}`;
+    }
+  }
+  return null;
+}
+
+function report(seed: number, checker: InvariantChecker, schedule: FaultSchedule): string {
+  const faults = schedule.faults.map((f) => `t=${f.atMs} ${describeFault(f.fault)}`).join('; ');
+  return [
+    `seed ${seed}: ${checker.failed ?? ''}`,
+    `  schedule: ${faults || '(none)'}; heal at t=${schedule.healAtMs}`,
+    `  replay: ${replayCommand(seed)}`,
+    '  last events:',
+    checker.history
+      .tail(25, show)
+      .split('\n')
+      .map((l) => `    ${l}`)
+      .join('\n'),
+  ].join('\n');
+}
+
+export type { Fault };

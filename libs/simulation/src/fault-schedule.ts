@@ -1,0 +1,118 @@
+/**
+ * Random fault schedules from a seed: what happens to which node and when, then one heal that
+ * undoes everything at once (hashicorp/raft fuzzy/partition_test.go cuts, heals, then verifies).
+ */
+import type { SeededPrng } from '@statestore-ha/testing';
+
+export type Fault =
+  | { readonly kind: 'crash'; readonly node: string }
+  | { readonly kind: 'restart'; readonly node: string }
+  | { readonly kind: 'pause'; readonly node: string }
+  | { readonly kind: 'resume'; readonly node: string }
+  | { readonly kind: 'partition'; readonly a: string; readonly b: string }
+  | { readonly kind: 'cutOneWay'; readonly from: string; readonly to: string }
+  /** Cut every link of `node` (both directions). */
+  | { readonly kind: 'isolate'; readonly node: string }
+  /** Cut the active statestored from a random subset of subscribers (a minority or majority). */
+  | { readonly kind: 'cutSubscribers'; readonly statestored: string; readonly subscribers: readonly string[] }
+  | { readonly kind: 'heal'; readonly a: string; readonly b: string }
+  | { readonly kind: 'slowLink'; readonly from: string; readonly to: string; readonly maxDelayMs: number; readonly dropRate: number };
+
+export interface TimedFault {
+  readonly atMs: number;
+  readonly fault: Fault;
+}
+
+export interface FaultSchedule {
+  readonly faults: readonly TimedFault[];
+  /** Everything is healed, resumed and restarted at this time. */
+  readonly healAtMs: number;
+}
+
+export interface ScheduleShape {
+  /** No fault before this (the pair and the subscribers settle). */
+  readonly settleMs: number;
+  /** Faults happen within [settleMs, settleMs + windowMs); the heal is at the end. */
+  readonly windowMs: number;
+  readonly maxFaults: number;
+}
+
+export function randomSchedule(prng: SeededPrng, statestoreds: readonly string[], subscribers: readonly string[], shape: ScheduleShape): FaultSchedule {
+  const all = [...statestoreds, ...subscribers];
+  const n = prng.int(1, shape.maxFaults);
+  const faults: TimedFault[] = [];
+  const at = () => shape.settleMs + prng.int(0, shape.windowMs - 1);
+  for (let i = 0; i < n; i++) {
+    const t = at();
+    const roll = prng.int(0, 9);
+    const ss = prng.pick(statestoreds);
+    const anyNode = prng.pick(all);
+    switch (roll) {
+      case 0: {
+        faults.push({ atMs: t, fault: { kind: 'crash', node: ss } });
+        if (prng.chance(0.5)) faults.push({ atMs: t + prng.int(1, shape.windowMs), fault: { kind: 'restart', node: ss } });
+        break;
+      }
+      case 1: {
+        faults.push({ atMs: t, fault: { kind: 'pause', node: anyNode } });
+        if (prng.chance(0.7)) faults.push({ atMs: t + prng.int(1, shape.windowMs), fault: { kind: 'resume', node: anyNode } });
+        break;
+      }
+      case 2:
+        // Only the statestored<->statestored link: must never cause a takeover on its own.
+        faults.push({ atMs: t, fault: { kind: 'partition', a: statestoreds[0] ?? 'ss1', b: statestoreds[1] ?? 'ss2' } });
+        break;
+      case 3:
+        faults.push({ atMs: t, fault: { kind: 'isolate', node: anyNode } });
+        break;
+      case 4:
+      case 5: {
+        const k = prng.int(1, subscribers.length);
+        const chosen = [...subscribers].sort(() => prng.next() - 0.5).slice(0, k);
+        faults.push({ atMs: t, fault: { kind: 'cutSubscribers', statestored: ss, subscribers: chosen } });
+        break;
+      }
+      case 6: {
+        const a = prng.pick(all);
+        const b = prng.pick(all.filter((x) => x !== a));
+        faults.push({ atMs: t, fault: { kind: 'cutOneWay', from: a, to: b } });
+        break;
+      }
+      case 7: {
+        const a = prng.pick(all);
+        const b = prng.pick(all.filter((x) => x !== a));
+        faults.push({ atMs: t, fault: { kind: 'partition', a, b } });
+        if (prng.chance(0.5)) faults.push({ atMs: t + prng.int(1, shape.windowMs), fault: { kind: 'heal', a, b } });
+        break;
+      }
+      default: {
+        const a = prng.pick(all);
+        const b = prng.pick(all.filter((x) => x !== a));
+        faults.push({ atMs: t, fault: { kind: 'slowLink', from: a, to: b, maxDelayMs: prng.int(5, 300), dropRate: prng.chance(0.5) ? prng.next() * 0.5 : 0 } });
+        break;
+      }
+    }
+  }
+  const healAtMs = shape.settleMs + shape.windowMs;
+  return { faults: faults.filter((f) => f.atMs < healAtMs).sort((x, y) => x.atMs - y.atMs), healAtMs };
+}
+
+export function describeFault(f: Fault): string {
+  switch (f.kind) {
+    case 'crash':
+    case 'restart':
+    case 'pause':
+    case 'resume':
+    case 'isolate':
+      return `${f.kind} ${f.node}`;
+    case 'partition':
+    case 'heal':
+      return `${f.kind} ${f.a}<->${f.b}`;
+    case 'cutOneWay':
+      return `cut ${f.from}->${f.to}`;
+    case 'cutSubscribers':
+      return `cut ${f.statestored}<->{${f.subscribers.join(',')}}`;
+    case 'slowLink':
+      return `slow ${f.from}->${f.to} max=${f.maxDelayMs}ms drop=${f.dropRate.toFixed(2)}`;
+  }
+}

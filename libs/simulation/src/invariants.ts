@@ -1,0 +1,76 @@
+/**
+ * The safety properties checked after every simulated step, and the record they are checked
+ * against. Each check is incremental; the first violation stops the run.
+ *
+ * 1. Epochs only grow at each subscriber: no subscriber (incarnation) accepts an epoch lower
+ *    than one it accepted before (topic updates, role notifications, follows).
+ * 2. One statestored per epoch: no two statestored incarnations have updates accepted under
+ *    the same epoch.
+ * 3. Justified takeover (the design doc's rule, checked from what the simulator itself saw
+ *    delivered, not from the machine's state): when a standby takes over, its peer has been
+ *    silent to it for more than statestore_peer_timeout, and more than half of the subscribers
+ *    registered with it last reported their link to the active FAILED. This is the property
+ *    statestore_ha_unsafe_skip_majority_check breaks.
+ */
+import { History, MonotonicPerObserver, UniqueOwner, formatViolation, type HistoryEvent, type Violation } from '@statestore-ha/testing';
+
+export interface AcceptData {
+  readonly epoch: number;
+  /** statestore_id of the sender (an incarnation of ss1 or ss2). */
+  readonly statestoreId: string;
+  readonly what: 'update' | 'role' | 'follow';
+}
+
+export type SimEventData = AcceptData | { readonly text: string };
+
+export class InvariantChecker {
+  readonly history = new History<SimEventData>(20000);
+  private readonly monotonic = new MonotonicPerObserver<SimEventData>('a subscriber accepted a lower epoch after a higher one', (d) => ('epoch' in d ? d.epoch : 0));
+  private readonly oneOwner = new UniqueOwner<SimEventData>(
+    'two statestoreds had updates accepted under the same epoch',
+    (d) => ('epoch' in d ? String(d.epoch) : ''),
+    (d) => ('statestoreId' in d ? d.statestoreId : ''),
+  );
+  private violation: string | null = null;
+
+  get failed(): string | null {
+    return this.violation;
+  }
+
+  accepted(t: number, subscriber: string, data: AcceptData): void {
+    const ev = this.history.record(t, subscriber, `accept-${data.what}`, data);
+    this.fail(this.monotonic.check(ev));
+    if (data.what === 'update') this.fail(this.oneOwner.check(ev));
+  }
+
+  note(t: number, observer: string, kind: string, text: string): void {
+    this.history.record(t, observer, kind, { text });
+  }
+
+  takeover(t: number, node: string, peerSilentMs: number | null, peerTimeoutMs: number, failed: number, total: number, skipMajority: boolean): void {
+    const ev = this.history.record(t, node, 'takeover', { text: `peer silent ${peerSilentMs ?? 'never heard'} ms, lost-active ${failed}/${total}` });
+    if (peerSilentMs !== null && peerSilentMs <= peerTimeoutMs) {
+      this.failWith(ev, `takeover while the peer was heard ${peerSilentMs} ms ago (timeout ${peerTimeoutMs} ms)`);
+    }
+    if (!(failed > 0 && failed > Math.floor(total / 2))) {
+      this.failWith(ev, `takeover without a majority of subscribers losing the active: ${failed}/${total}${skipMajority ? ' (statestore_ha_unsafe_skip_majority_check)' : ''}`);
+    }
+  }
+
+  /** For convergence failures, found by the cluster. */
+  failWithText(text: string): void {
+    if (this.violation === null) this.violation = text;
+  }
+
+  private fail(v: Violation<SimEventData> | null): void {
+    if (v && this.violation === null) this.violation = formatViolation(v, show);
+  }
+
+  private failWith(ev: HistoryEvent<SimEventData>, detail: string): void {
+    if (this.violation === null) this.violation = `${detail}\n  at t=${ev.t} ${ev.observer}`;
+  }
+}
+
+export function show(d: SimEventData): string {
+  return 'text' in d ? d.text : `epoch=${d.epoch} from=${d.statestoreId}`;
+}
