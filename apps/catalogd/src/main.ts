@@ -45,9 +45,7 @@ async function main(): Promise<void> {
     // Impala's catalogd answers a from_version=0 update with its full catalog and
     // clear_topic_entries, so a restarted or new active statestored drops stale objects.
     topics: [{ topicName: CATALOG_TOPIC, isTransient: false, populateMinSubscriberTopicVersion: false, clearOnFullUpdate: true }],
-    ...subscriberOptionsFromFlags(flags, () => {
-      throw new Error('statestored HA for catalogd is not wired yet');
-    }),
+    ...subscriberOptionsFromFlags(flags),
     subscribeCatalogdChange: flags.enable_catalogd_ha,
     catalogdRegistration: () => ({
       protocol: 0,

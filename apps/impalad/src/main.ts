@@ -59,9 +59,7 @@ async function main(): Promise<void> {
     subscriberType: subscriberType(flags),
     location: { hostname: flags.hostname, port: flags.state_store_subscriber_port },
     topics,
-    ...subscriberOptionsFromFlags(flags, () => {
-      throw new Error('statestored HA for impalad is not wired yet');
-    }),
+    ...subscriberOptionsFromFlags(flags),
     subscribeCatalogdChange: flags.is_coordinator,
     log,
     observer: subscriberObserver(subMetrics, () => sub),

@@ -2,7 +2,14 @@ import { ConfigErrors, parseDebugActions, statestoredFlags, type StatestoredFlag
 import { createLogger, installShutdown, json, startWebServer, type WebRoute, type WebRoutes } from '@statestore-ha/daemon';
 import { createRegistry, createStatestoredMetrics } from '@statestore-ha/metrics';
 import { StatestoreServiceService } from '@statestore-ha/proto';
-import { startGrpcServer } from './grpc-server';
+import { randomUUID } from 'node:crypto';
+import { haConfigFromFlags } from '@statestore-ha/ha';
+import type { StatestoredMetrics } from '@statestore-ha/metrics';
+import { StatestoreHaServiceService } from '@statestore-ha/proto';
+import type { Logger } from '@statestore-ha/daemon';
+import { startGrpcServer, type RunningGrpcServer } from './grpc-server';
+import { haPeerService } from './ha-peer-service';
+import { HaRunner } from './ha-runner';
 import { metricsObserver, refreshTopicGauges } from './metrics-observer';
 import { ALWAYS_ACTIVE } from './role-view';
 import { Statestore } from './statestore';
@@ -26,11 +33,28 @@ function parseFlags(argv: string[]): StatestoredFlags {
   }
 }
 
+/** With --enable_statestored_ha: the role machine's runner and the HA port (Impala's InitStatestoreHa). */
+function haRunner(flags: StatestoredFlags, statestoreId: string, metrics: StatestoredMetrics, log: Logger): HaRunner {
+  const selfAddress = `${flags.hostname}:${flags.state_store_ha_port}`;
+  const peerAddress = `${flags.state_store_peer_host}:${flags.state_store_peer_ha_port}`;
+  return new HaRunner({
+    config: haConfigFromFlags(flags, { statestoreId, selfAddress, peerAddress }),
+    peerAddress,
+    // A reply later than the next monitoring tick counts as missed anyway; keep RPCs from piling up.
+    rpcTimeoutMs: Math.min(flags.statestore_update_statestore_tcp_timeout_seconds * 1000, Math.max(1000, 2 * flags.statestore_ha_heartbeat_monitoring_frequency_ms)),
+    resendIntervalMs: flags.update_statestore_rpc_resend_interval_ms,
+    metrics,
+    log,
+  });
+}
+
 async function main(): Promise<void> {
   const flags = parseFlags(process.argv.slice(2));
   const log = createLogger('statestored', flags.log_level);
   const registry = createRegistry('statestored');
   const metrics = createStatestoredMetrics(registry);
+  const statestoreId = randomUUID();
+  const ha = flags.enable_statestored_ha ? haRunner(flags, statestoreId, metrics, log) : undefined;
   const core = new Statestore(
     {
       heartbeatFrequencyMs: flags.statestore_heartbeat_frequency_ms,
@@ -42,22 +66,22 @@ async function main(): Promise<void> {
       maxTopicValueBytes: flags.statestore_max_topic_value_bytes,
       enableCatalogdHa: flags.enable_catalogd_ha,
     },
-    ALWAYS_ACTIVE,
+    ha ?? ALWAYS_ACTIVE,
     metricsObserver(metrics),
     log,
+    Date.now,
+    statestoreId,
   );
+  ha?.attach(core);
+  // Without HA the lone statestored is the active one (Impala: statestore.active-status).
+  if (!ha) metrics.isActive.set(1);
+  let ready = false;
 
   const debugActions = parseDebugActions(flags.debug_actions);
   const debugNetwork = debugActions.ok && debugActions.value.disableStatestoreNetwork;
-  const grpc = await startGrpcServer('0.0.0.0', flags.state_store_port, [[StatestoreServiceService, subscriberService(core, log, debugNetwork)]]);
-  const timers = [
-    setInterval(() => core.heartbeatTick(), Math.max(5, Math.min(50, Math.floor(flags.statestore_heartbeat_frequency_ms / 4)))),
-    setInterval(() => core.updateTick(true), flags.statestore_priority_update_frequency_ms),
-    setInterval(() => core.updateTick(false), flags.statestore_update_frequency_ms),
-  ];
-
   const routes: WebRoutes = new Map<string, WebRoute>([
-    ['GET /healthz', () => ({ status: 200, body: 'OK\n' })],
+    // Impala: 503 until the subscriber service is up (with HA, after the role is settled).
+    ['GET /healthz', () => (ready ? { status: 200, body: 'OK\n' } : { status: 503, body: 'starting\n' })],
     [
       'GET /metrics',
       async () => {
@@ -67,13 +91,31 @@ async function main(): Promise<void> {
     ],
     ['GET /subscribers', () => json(200, subscribersPage(core, Date.now()))],
     ['GET /topics', () => json(200, topicsPage(core))],
+    ['GET /ha', () => json(ha ? 200 : 404, ha ? ha.status() : { error: 'statestored HA is not enabled (--enable_statestored_ha)' })],
   ]);
   const web = await startWebServer({ host: flags.webserver_interface, port: flags.webserver_port, routes, log });
+
+  let haServer: RunningGrpcServer | undefined;
+  if (ha) {
+    haServer = await startGrpcServer('0.0.0.0', flags.state_store_ha_port, [[StatestoreHaServiceService, haPeerService(ha)]]);
+    ha.start();
+    await ha.settled();
+  }
+  const grpc = await startGrpcServer('0.0.0.0', flags.state_store_port, [[StatestoreServiceService, subscriberService(core, log, debugNetwork)]]);
+  ready = true;
+  const timers = [
+    setInterval(() => core.heartbeatTick(), Math.max(5, Math.min(50, Math.floor(flags.statestore_heartbeat_frequency_ms / 4)))),
+    setInterval(() => core.updateTick(true), flags.statestore_priority_update_frequency_ms),
+    setInterval(() => core.updateTick(false), flags.statestore_update_frequency_ms),
+  ];
+
   log.info({ statestoreId: core.statestoreId, grpcPort: grpc.port, webPort: web.port, ha: flags.enable_statestored_ha }, 'statestored started');
 
   installShutdown(log, [
     () => timers.forEach(clearInterval),
+    () => ha?.stop(),
     () => grpc.shutdown(2000),
+    () => haServer?.shutdown(1000),
     () => web.close(),
   ]);
 }

@@ -13,12 +13,15 @@ export interface RoleView {
   activeEpoch(): number;
   /** Only the standby asks subscribers for their link state to the active. */
   requestConnState(): boolean;
-  subscriberRegistered(subscriberId: string): void;
+  /** With the highest epoch the subscriber has seen (from its RegisterRequest). */
+  subscriberRegistered(subscriberId: string, highestEpochSeen: number): void;
   subscriberUnregistered(subscriberId: string): void;
   /** A subscriber's view of its link to the OTHER statestored. */
   connStateReported(subscriberId: string, state: ConnState): void;
   /** A subscriber answered that it has seen a higher epoch: this instance is a stale active. */
   staleEpochReported(subscriberId: string, highestEpochSeen: number): void;
+  /** Impala's DISABLE_STATESTORE_NETWORK debug action was switched. */
+  networkDisabledChanged(disabled: boolean): void;
 }
 
 /** HA off: one statestored, always active, epoch 0. */
@@ -30,4 +33,5 @@ export const ALWAYS_ACTIVE: RoleView = {
   subscriberUnregistered: () => undefined,
   connStateReported: () => undefined,
   staleEpochReported: () => undefined,
+  networkDisabledChanged: () => undefined,
 };

@@ -56,7 +56,8 @@ export type NotificationListener = (subscriberId: string, answer: NotificationAn
  * (the grpc-ceiling measurements: timers in phase hurt, unary calls do not scale).
  */
 export class Statestore {
-  readonly statestoreId = randomUUID();
+  /** Impala: a random UUID created once per process. */
+  readonly statestoreId: string;
   readonly topics = new TopicStore();
   private readonly sessions = new Map<string, SubscriberSession>();
   private networkDisabled = false;
@@ -68,7 +69,10 @@ export class Statestore {
     private readonly observer: StatestoreObserver,
     private readonly log: Logger,
     private readonly now: Clock = Date.now,
-  ) {}
+    statestoreId: string = randomUUID(),
+  ) {
+    this.statestoreId = statestoreId;
+  }
 
   get liveSubscribers(): number {
     return this.sessions.size;
@@ -81,6 +85,7 @@ export class Statestore {
   setNetworkDisabled(disabled: boolean): void {
     this.networkDisabled = disabled;
     this.log.warn({ disabled }, 'statestore network debug action');
+    this.role.networkDisabledChanged(disabled);
   }
 
   isNetworkDisabled(): boolean {
@@ -140,11 +145,8 @@ export class Statestore {
       },
     });
     this.observer.subscribersChanged(this.sessions.size);
-    this.role.subscriberRegistered(session.subscriberId);
+    this.role.subscriberRegistered(session.subscriberId, req.highestEpochSeen);
     this.log.info({ subscriberId: session.subscriberId, registrationId: session.registrationId, topics: subs.length, live: this.sessions.size }, 'subscriber registered');
-    if (req.highestEpochSeen > this.role.activeEpoch() && this.role.isActive()) {
-      this.role.staleEpochReported(session.subscriberId, req.highestEpochSeen);
-    }
     return session;
   }
 
@@ -331,9 +333,25 @@ export class Statestore {
     });
   }
 
+  /** Only news goes to the role machine: a subscriber that has seen a newer epoch than ours. */
   private checkEpoch(session: SubscriberSession, highestEpochSeen: number): void {
-    if (this.role.isActive() && highestEpochSeen > this.role.activeEpoch()) {
-      this.role.staleEpochReported(session.subscriberId, highestEpochSeen);
+    if (highestEpochSeen > this.role.activeEpoch()) this.role.staleEpochReported(session.subscriberId, highestEpochSeen);
+  }
+
+  /**
+   * This statestored just became active: every subscriber starts again from version 0 (full
+   * updates), so subscribers republish and catalogd resends its catalog with
+   * clear_topic_entries. Topics are not replicated between the pair (Impala §2.7), so whatever this
+   * instance still holds from an earlier term is made whole again that way.
+   */
+  startOver(): void {
+    for (const s of this.sessions.values()) {
+      const topics = this.topics.subscriber(s.subscriberId);
+      if (topics) this.topics.acknowledge(s.subscriberId, [...topics.topics.keys()].map((topicName) => ({ topicName, toVersion: 0 })));
+      s.firstUpdateAcked.priority = false;
+      s.firstUpdateAcked.normal = false;
+      s.inFlight.priority = undefined;
+      s.inFlight.normal = undefined;
     }
   }
 }

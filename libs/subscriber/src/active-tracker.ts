@@ -1,4 +1,16 @@
 import { ConnState } from '@statestore-ha/proto';
+import {
+  activeStatestore,
+  inGracePeriod,
+  initialFollowerState,
+  stepFollower,
+  type ConnState as HaConnState,
+  type FollowerConfig,
+  type FollowerEffect,
+  type FollowerEvent,
+  type FollowerOutcome,
+  type FollowerState,
+} from '@statestore-ha/ha';
 
 export type StatestoreIndex = 1 | 2;
 
@@ -11,70 +23,78 @@ export interface ActiveChange {
   failover: boolean;
 }
 
-/**
- * Which statestored a subscriber follows. The subscriber feeds it what each link says and asks it
- * whether to accept an update; with HA the answers come from libs/ha's follower (epoch fencing).
- */
-export interface ActiveTracker {
-  registered(index: StatestoreIndex, isActive: boolean, epoch: number, nowMs: number): ActiveChange | undefined;
-  roleNotification(index: StatestoreIndex, isActive: boolean, epoch: number, nowMs: number): { verdict: Verdict; change?: ActiveChange };
-  /** An update or catalogd notification from `index` carrying `epoch`. */
-  acceptFrom(index: StatestoreIndex, epoch: number): Verdict;
-  heartbeat(index: StatestoreIndex, nowMs: number): void;
-  linkLost(index: StatestoreIndex, nowMs: number): ActiveChange | undefined;
-  /** This subscriber's view of its link to the OTHER statestored, for the standby's question. */
-  connStateOfOther(asker: StatestoreIndex, nowMs: number): ConnState;
-  active(): StatestoreIndex | undefined;
-  highestEpoch(): number;
-  inGracePeriod(nowMs: number): boolean;
+export interface Tracked {
+  verdict: Verdict;
+  change: ActiveChange | undefined;
 }
 
-/** HA off: the one statestored is the active one as soon as it registered us. */
-export class SingleStatestoreTracker implements ActiveTracker {
-  private current: StatestoreIndex | undefined;
-  private graceUntilMs = 0;
+const VERDICT: Record<FollowerOutcome, Verdict> = { accepted: 'accept', skipped: 'skip', stale: 'stale' };
+const WIRE_CONN_STATE: Record<HaConnState, ConnState> = {
+  OK: ConnState.CONN_STATE_OK,
+  FAILED: ConnState.CONN_STATE_FAILED,
+  UNKNOWN: ConnState.CONN_STATE_UNKNOWN,
+};
 
-  constructor(private readonly gracePeriodMs: number) {}
+/**
+ * The runner of libs/ha's follower in a subscriber: whom to follow, epoch fencing, what to tell
+ * the standby about the active, the grace period. It feeds the follower what each link says and
+ * turns its effects into answers; the decisions are the follower's, the same code the simulator
+ * runs. With HA off the follower follows statestored 1 and checks no epochs.
+ */
+export class ActiveTracker {
+  private state: FollowerState;
 
-  registered(index: StatestoreIndex, _isActive: boolean, epoch: number, nowMs: number): ActiveChange | undefined {
-    // Impala starts the grace period after every reconnect too (SetStatestoreActive), so a
-    // restarted statestored's empty topics do not empty the membership view at once.
-    this.graceUntilMs = nowMs + this.gracePeriodMs;
-    if (this.current === index) return undefined;
-    this.current = index;
-    return { from: undefined, to: index, epoch, failover: false };
+  constructor(config: FollowerConfig) {
+    this.state = initialFollowerState(config);
   }
 
-  roleNotification(index: StatestoreIndex): { verdict: Verdict } {
-    return { verdict: index === this.current ? 'accept' : 'skip' };
+  registered(index: StatestoreIndex, statestoreId: string, isActive: boolean, epoch: number, nowMs: number): Tracked {
+    return this.step({ kind: 'registered', index, statestoreId, isActive, epoch }, nowMs);
   }
 
-  acceptFrom(index: StatestoreIndex): Verdict {
-    return index === this.current ? 'accept' : 'skip';
+  /** Our answer to a heartbeat: the link state to the other statestored when asked. */
+  heartbeat(index: StatestoreIndex, requestConnState: boolean, nowMs: number): { connState: ConnState } {
+    const out = stepFollower(this.state, { kind: 'heartbeat', index, requestConnState }, nowMs);
+    this.state = out.state;
+    const reply = out.effects.find((e): e is Extract<FollowerEffect, { kind: 'replyHeartbeat' }> => e.kind === 'replyHeartbeat');
+    return { connState: reply?.connState ? WIRE_CONN_STATE[reply.connState] : ConnState.CONN_STATE_UNKNOWN };
   }
 
-  heartbeat(): void {
-    // Without a peer there is no other statestored whose liveness this would tell apart.
+  roleNotification(index: StatestoreIndex, isActive: boolean, epoch: number, nowMs: number): Tracked {
+    return this.step({ kind: 'roleNotification', index, isActive, epoch }, nowMs);
   }
 
-  linkLost(): ActiveChange | undefined {
-    // Updates only come over a link, so keep following the one statestored: it is the only one.
-    return undefined;
+  /** A topic update or catalogd notification from `index` under `epoch`. */
+  acceptFrom(index: StatestoreIndex, epoch: number, nowMs: number): Tracked {
+    return this.step({ kind: 'topicUpdate', index, epoch }, nowMs);
   }
 
-  connStateOfOther(): ConnState {
-    return ConnState.CONN_STATE_UNKNOWN;
+  linkLost(index: StatestoreIndex, nowMs: number): Tracked {
+    return this.step({ kind: 'linkDown', index }, nowMs);
   }
 
   active(): StatestoreIndex | undefined {
-    return this.current;
+    return activeStatestore(this.state) ?? undefined;
   }
 
   highestEpoch(): number {
-    return 0;
+    return this.state.highestEpoch;
   }
 
   inGracePeriod(nowMs: number): boolean {
-    return nowMs < this.graceUntilMs;
+    return inGracePeriod(this.state, nowMs);
+  }
+
+  private step(ev: FollowerEvent, nowMs: number): Tracked {
+    const out = stepFollower(this.state, ev, nowMs);
+    this.state = out.state;
+    let verdict: Verdict = 'accept';
+    let change: ActiveChange | undefined;
+    for (const e of out.effects) {
+      if (e.kind === 'activeChanged') change = { from: e.from ?? undefined, to: e.to ?? undefined, epoch: e.epoch, failover: e.failover };
+      else if (e.kind === 'answerRoleNotification' || e.kind === 'answerTopicUpdate') verdict = VERDICT[e.outcome];
+      else if (e.kind === 'staleRegistration') verdict = 'stale';
+    }
+    return { verdict, change };
   }
 }

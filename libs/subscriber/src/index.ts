@@ -9,8 +9,8 @@ export type {
   SubscriberStatus,
   TopicUpdate,
 } from './statestore-subscriber';
-export { SingleStatestoreTracker } from './active-tracker';
-export type { ActiveChange, ActiveTracker, StatestoreIndex, Verdict } from './active-tracker';
+export { ActiveTracker } from './active-tracker';
+export type { ActiveChange, StatestoreIndex, Tracked, Verdict } from './active-tracker';
 export { GrpcStatestoreLink, grpcChannel } from './grpc-link';
 export { subscriberOptionsFromFlags } from './subscriber-from-flags';
 export { subscriberObserver } from './subscriber-metrics-observer';

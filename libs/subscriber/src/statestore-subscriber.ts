@@ -12,7 +12,7 @@ import {
   type UpdateState,
 } from '@statestore-ha/proto';
 import type { TopicDeltaData, TopicItem, TopicSubscription } from '@statestore-ha/topics';
-import type { ActiveChange, ActiveTracker, StatestoreIndex } from './active-tracker';
+import type { ActiveChange, ActiveTracker, StatestoreIndex, Tracked } from './active-tracker';
 import type { LinkClosed, LinkFactory } from './link';
 import { StatestoreConnection } from './statestore-connection';
 import { deltaFromWire, deltaToWire, subscriptionToWire } from './wire-mapping';
@@ -109,7 +109,7 @@ export class StatestoreSubscriber {
           startupAttempts: opts.startupAttempts,
           now: this.now,
           handlers: {
-            registered: (reply) => this.onRegistered((i + 1) as StatestoreIndex, reply.statestoreIsActive, reply.activeEpoch, reply.registrationId),
+            registered: (reply) => this.onRegistered((i + 1) as StatestoreIndex, reply.statestoreId, reply.statestoreIsActive, reply.activeEpoch, reply.registrationId),
             message: (msg) => this.onMessage(this.conns[i] as StatestoreConnection, msg),
             lost: (why) => this.onLost((i + 1) as StatestoreIndex, why),
             attemptFailed: (why, attempt) =>
@@ -223,19 +223,26 @@ export class StatestoreSubscriber {
 
   // ---- down messages ------------------------------------------------------------------------
 
-  private onRegistered(index: StatestoreIndex, isActive: boolean, epoch: number, registrationId: string): void {
+  private onRegistered(index: StatestoreIndex, statestoreId: string, isActive: boolean, epoch: number, registrationId: string): void {
     this.opts.observer.connected(index, true);
     this.opts.observer.registered(index);
-    this.opts.log.info({ statestore: index, registrationId, isActive, epoch }, 'registered with statestored');
-    const change = this.opts.tracker.registered(index, isActive, epoch, this.now());
-    if (change) this.activeChanged(change);
+    this.opts.log.info({ statestore: index, registrationId, statestoreId, isActive, epoch }, 'registered with statestored');
+    const t = this.opts.tracker.registered(index, statestoreId, isActive, epoch, this.now());
+    if (t.verdict === 'stale') {
+      this.opts.observer.staleEpochRejected();
+      this.opts.log.warn({ statestore: index, epoch, highestEpochSeen: this.opts.tracker.highestEpoch() }, 'statestored claims active under an older epoch: not followed');
+    }
+    this.tracked(t);
   }
 
   private onLost(index: StatestoreIndex, why: LinkClosed): void {
     this.opts.observer.connected(index, false);
     this.opts.log.warn({ statestore: index, code: why.code, reason: why.message }, 'lost statestored link');
-    const change = this.opts.tracker.linkLost(index, this.now());
-    if (change) this.activeChanged(change);
+    this.tracked(this.opts.tracker.linkLost(index, this.now()));
+  }
+
+  private tracked(t: Tracked): void {
+    if (t.change) this.activeChanged(t.change);
   }
 
   private onMessage(conn: StatestoreConnection, msg: StatestoreMessage): void {
@@ -245,9 +252,8 @@ export class StatestoreSubscriber {
     switch (kind.$case) {
       case 'heartbeat': {
         conn.heartbeatReceived();
-        tracker.heartbeat(conn.index, this.now());
-        const connState = kind.value.requestStatestoreConnState ? tracker.connStateOfOther(conn.index, this.now()) : undefined;
-        conn.send({ kind: { $case: 'heartbeat', value: { seq: kind.value.seq, statestoreConnState: connState ?? 0, highestEpochSeen: tracker.highestEpoch() } } });
+        const { connState } = tracker.heartbeat(conn.index, kind.value.requestStatestoreConnState, this.now());
+        conn.send({ kind: { $case: 'heartbeat', value: { seq: kind.value.seq, statestoreConnState: connState, highestEpochSeen: tracker.highestEpoch() } } });
         return;
       }
       case 'updateState':
@@ -255,18 +261,20 @@ export class StatestoreSubscriber {
       case 'role': {
         const r = tracker.roleNotification(conn.index, kind.value.isActive, kind.value.activeEpoch, this.now());
         if (r.verdict === 'stale') this.opts.observer.staleEpochRejected();
+        this.opts.log.info({ statestore: conn.index, epoch: kind.value.activeEpoch, isActive: kind.value.isActive, verdict: r.verdict }, 'role notification');
         conn.send({
           kind: {
             $case: 'role',
             value: { activeEpoch: kind.value.activeEpoch, skipped: r.verdict === 'skip', staleEpoch: r.verdict === 'stale', highestEpochSeen: tracker.highestEpoch() },
           },
         });
-        if (r.change) this.activeChanged(r.change);
+        this.tracked(r);
         return;
       }
       case 'catalogd': {
-        const verdict = tracker.acceptFrom(conn.index, kind.value.activeEpoch);
-        let taken = verdict === 'accept';
+        const t = tracker.acceptFrom(conn.index, kind.value.activeEpoch, this.now());
+        this.tracked(t);
+        let taken = t.verdict === 'accept';
         if (taken) for (const fn of this.catalogdFns) taken = fn(kind.value, conn.index) && taken;
         conn.send({ kind: { $case: 'catalogd', value: { catalogdVersion: kind.value.catalogdVersion, skipped: !taken } } });
         return;
@@ -283,7 +291,9 @@ export class StatestoreSubscriber {
 
   private onUpdate(conn: StatestoreConnection, update: UpdateState): void {
     const tracker = this.opts.tracker;
-    const verdict = tracker.acceptFrom(conn.index, update.activeEpoch);
+    const t = tracker.acceptFrom(conn.index, update.activeEpoch, this.now());
+    this.tracked(t);
+    const verdict = t.verdict;
     if (verdict !== 'accept') {
       if (verdict === 'stale') this.opts.observer.staleEpochRejected();
       conn.send({

@@ -1,6 +1,5 @@
 import type { SubscriberFlags } from '@statestore-ha/config';
-import type { ActiveTracker } from './active-tracker';
-import { SingleStatestoreTracker } from './active-tracker';
+import { ActiveTracker } from './active-tracker';
 import { GrpcStatestoreLink, grpcChannel } from './grpc-link';
 import type { SubscriberOptions } from './statestore-subscriber';
 
@@ -13,7 +12,6 @@ const FIRST_RETRY_MS = 100;
  */
 export function subscriberOptionsFromFlags(
   flags: SubscriberFlags,
-  haTracker: () => ActiveTracker,
 ): Pick<SubscriberOptions, 'statestores' | 'tracker' | 'heartbeatTimeoutMs' | 'backoff' | 'startupAttempts'> {
   const addresses = [`${flags.state_store_host}:${flags.state_store_port}`];
   if (flags.enable_statestored_ha) addresses.push(`${flags.state_store_2_host}:${flags.state_store_2_port}`);
@@ -23,7 +21,11 @@ export function subscriberOptionsFromFlags(
       const channel = grpcChannel(host, port);
       return { address, linkFactory: () => new GrpcStatestoreLink(channel) };
     }),
-    tracker: flags.enable_statestored_ha ? haTracker() : new SingleStatestoreTracker(flags.statestore_subscriber_recovery_grace_period_ms),
+    tracker: new ActiveTracker({
+      haEnabled: flags.enable_statestored_ha,
+      subscriberTimeoutMs: flags.statestore_subscriber_timeout_seconds * 1000,
+      recoveryGracePeriodMs: flags.statestore_subscriber_recovery_grace_period_ms,
+    }),
     heartbeatTimeoutMs: flags.statestore_subscriber_timeout_seconds * 1000,
     backoff: { startingDelayMs: Math.min(FIRST_RETRY_MS, flags.statestore_subscriber_cnxn_retry_interval_ms), maxDelayMs: flags.statestore_subscriber_cnxn_retry_interval_ms },
     startupAttempts: flags.tolerate_statestore_startup_delay ? Number.POSITIVE_INFINITY : flags.statestore_subscriber_cnxn_attempts,

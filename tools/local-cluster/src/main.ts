@@ -11,7 +11,7 @@ async function main(): Promise<void> {
   const args = parser(process.argv.slice(2), {
     boolean: ['ha', 'help'],
     number: ['executors', 'refresh_ms'],
-    default: { ha: false, executors: 2, refresh_ms: 2000 },
+    default: { ha: true, executors: 2, refresh_ms: 2000 },
     configuration: { 'camel-case-expansion': false, 'strip-dashed': true },
   });
   if (args['help']) return void process.stdout.write(`${USAGE}\n`);

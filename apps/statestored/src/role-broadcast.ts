@@ -1,0 +1,46 @@
+import type { StatestoreMessage } from '@statestore-ha/proto';
+
+/**
+ * The pending RoleNotifications of one promotion (Impala: SendUpdateStatestoredRoleNotification):
+ * every subscriber registered at promotion gets one, and is sent it again every
+ * update_statestore_rpc_resend_interval_ms until it answers. Impala drops a receiver on any OK
+ * answer, skipped or not; so do we.
+ */
+export class RoleBroadcast {
+  private readonly pending: Set<string>;
+  readonly startedAtMs: number;
+
+  constructor(readonly epoch: number, subscriberIds: Iterable<string>, nowMs: number) {
+    this.pending = new Set(subscriberIds);
+    this.startedAtMs = nowMs;
+  }
+
+  get message(): StatestoreMessage {
+    return { kind: { $case: 'role', value: { activeEpoch: this.epoch, isActive: true } } };
+  }
+
+  /** Subscribers still to be told; `send` returns false when it could not send now. */
+  resend(send: (subscriberId: string) => boolean): { sent: number; failed: number } {
+    let sent = 0;
+    let failed = 0;
+    for (const id of this.pending) (send(id) ? sent++ : failed++);
+    return { sent, failed };
+  }
+
+  answered(subscriberId: string, epoch: number): boolean {
+    return epoch === this.epoch && this.pending.delete(subscriberId);
+  }
+
+  /** A subscriber that unregistered will learn the role from its next registration reply. */
+  forget(subscriberId: string): void {
+    this.pending.delete(subscriberId);
+  }
+
+  get done(): boolean {
+    return this.pending.size === 0;
+  }
+
+  get remaining(): number {
+    return this.pending.size;
+  }
+}
