@@ -51,6 +51,13 @@ if ping_ok && ! cmp -s "$conf" "$dir/service.conf"; then
   for _ in $(seq 1 50); do ping_ok || break; sleep 0.1; done
 fi
 
+# Podman used before with Debian's default CNI backend leaves a `cni-podman0` bridge on
+# 10.88.0.0/16, the subnet netavark's `podman0` takes too: the duplicate route black-holes
+# published ports (measured: curl to a container IP timed out). Remove it when it is idle.
+if ip link show cni-podman0 >/dev/null 2>&1 && [[ -z "$(ip link show master cni-podman0 2>/dev/null)" ]]; then
+  ip link del cni-podman0
+fi
+
 if ! ping_ok; then
   rm -f "$sock"
   nohup podman system service --time=0 "unix://$sock" >"$dir/service.log" 2>&1 &

@@ -1,6 +1,7 @@
 /** Kernel-level link faults (Jepsen style): namespaces per node, firewall cuts, loss, tbf. */
 export { NetnsLab, withNetnsLab, sweepStaleLabs, NetemUnavailableError, UnknownLabNodeError, LAB_NAMESPACE_PREFIX } from './netns-lab';
 export type { NetnsLabOptions, LabNode, CutDirection } from './netns-lab';
+export { ContainerFirewall } from './container-firewall';
 export { canUseNetns, findTool } from './netns-capability';
 export type { NetnsCapability } from './netns-capability';
 export { renderIptablesRestore, renderNftScript, IPTABLES_CHAIN, NFT_TABLE } from './drop-rules';

@@ -1,0 +1,52 @@
+/**
+ * Link faults for a container: the host's own iptables/nft run inside the container's network
+ * namespace through `nsenter -t <pid> -n`, so images need no firewall tools and no
+ * NET_ADMIN. Same rules and one-transaction updates as NetnsLab (drop-rules.ts); they vanish
+ * with the container's namespace.
+ */
+import { IPTABLES_CHAIN, renderIptablesRestore, renderNftScript } from './drop-rules';
+import { runCommand } from './run-command';
+import type { DropRule, FirewallKind } from './drop-rules';
+
+export class ContainerFirewall {
+  /** sender address -> drop probability */
+  private readonly drops = new Map<string, number>();
+
+  private constructor(readonly pid: number, readonly firewall: FirewallKind) {}
+
+  /** `pid` is the container's init process on the host (`podman inspect -f '{{.State.Pid}}'`). */
+  static async forPid(pid: number, firewall: FirewallKind = 'iptables'): Promise<ContainerFirewall> {
+    if (!Number.isInteger(pid) || pid <= 0) throw new RangeError(`not a host pid: ${pid}`);
+    const fw = new ContainerFirewall(pid, firewall);
+    if (firewall === 'iptables') {
+      await fw.nsenter(['iptables', '-w', '-N', IPTABLES_CHAIN]);
+      await fw.nsenter(['iptables', '-w', '-A', 'INPUT', '-j', IPTABLES_CHAIN]);
+    }
+    return fw;
+  }
+
+  /** Drops what `fromAddress` sends to this container (all of it, or a random share). */
+  async drop(fromAddress: string, probability = 1): Promise<void> {
+    this.drops.set(fromAddress, probability);
+    await this.apply();
+  }
+
+  async heal(fromAddress: string): Promise<void> {
+    if (this.drops.delete(fromAddress)) await this.apply();
+  }
+
+  async healAll(): Promise<void> {
+    this.drops.clear();
+    await this.apply();
+  }
+
+  private nsenter(argv: readonly string[], input?: string): Promise<unknown> {
+    return runCommand(['nsenter', '-t', String(this.pid), '-n', ...argv], input === undefined ? {} : { input });
+  }
+
+  private async apply(): Promise<void> {
+    const rules: DropRule[] = [...this.drops].map(([fromAddress, probability]) => ({ fromAddress, probability }));
+    if (this.firewall === 'iptables') await this.nsenter(['iptables-restore', '-w', '--noflush'], renderIptablesRestore(rules));
+    else await this.nsenter(['nft', '-f', '-'], renderNftScript(rules));
+  }
+}

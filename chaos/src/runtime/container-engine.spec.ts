@@ -1,0 +1,108 @@
+/**
+ * Podman through testcontainers, end to end: the registry-free base image runs node, our
+ * toxiproxy image answers from a mapped port, containers on an --internal network reach each
+ * other by name, and a link is cut and healed with nsenter + iptables. Skipped, with the reason
+ * printed, only where no engine can be had (no socket and not root).
+ */
+import { execFileSync } from 'node:child_process';
+import { GenericContainer, Wait } from 'testcontainers';
+import type { StartedTestContainer } from 'testcontainers';
+import { Toxiproxy } from 'toxiproxy-node-client';
+import { ContainerFirewall } from '../netfault';
+import { detectToxiproxy } from '../toxiproxy';
+import { buildBaseImage, containerEngineUnavailableReason, ensureContainerEngine } from './container-engine';
+import { buildToxiproxyImage } from './toxiproxy-image';
+import type { ContainerEngine } from './container-engine';
+
+jest.setTimeout(120_000);
+
+const unavailable = containerEngineUnavailableReason();
+if (unavailable) console.log(`container-engine.spec skipped: ${unavailable}`);
+const describeIfEngine = unavailable ? describe.skip : describe;
+
+/** Fetches http://<host>:<port>/version from inside a container: prints the body or FAILED <why>. */
+const FETCH_VERSION = `
+const r = require('http').get({ host: process.argv[1], port: 8474, path: '/version', timeout: 1500 }, (s) => s.pipe(process.stdout));
+r.on('timeout', () => { console.log('FAILED timeout'); process.exit(0); });
+r.on('error', (e) => { console.log('FAILED ' + e.code); process.exit(0); });`;
+
+describeIfEngine('container engine (podman)', () => {
+  let engine: ContainerEngine;
+  let baseImage: string;
+  let toxiproxyImage: string;
+  const started: StartedTestContainer[] = [];
+  const networks: string[] = [];
+
+  beforeAll(async () => {
+    const t0 = performance.now();
+    const availability = await ensureContainerEngine();
+    if (!availability.ok) throw new Error(`engine expected but not available: ${availability.reason}`);
+    engine = availability.engine;
+    const t1 = performance.now();
+    baseImage = await buildBaseImage(engine);
+    const t2 = performance.now();
+    toxiproxyImage = await buildToxiproxyImage({ baseImage });
+    const t3 = performance.now();
+    console.log(
+      `${engine.kind} ${engine.version} at ${engine.socketPath}: engine ${Math.round(t1 - t0)} ms, base image ${Math.round(t2 - t1)} ms, toxiproxy image ${Math.round(t3 - t2)} ms`,
+    );
+  });
+
+  afterAll(async () => {
+    for (const container of started) await container.stop({ timeout: 1 }).catch(() => undefined);
+    for (const network of networks) execFileSync('podman', ['network', 'rm', '-f', network], { env: { ...process.env, ...engine?.env }, stdio: 'ignore' });
+  });
+
+  it('runs node in the registry-free base image', async () => {
+    const container = await new GenericContainer(baseImage)
+      .withCommand(['node', '-e', 'console.log(6 * 7)'])
+      .withWaitStrategy(Wait.forOneShotStartup())
+      .start();
+    started.push(container);
+    const logs = await container.logs();
+    const text = await new Promise<string>((resolve) => {
+      let out = '';
+      logs.on('data', (d: Buffer | string) => (out += d.toString()));
+      logs.on('end', () => resolve(out));
+    });
+    expect(text.trim()).toBe('42');
+  });
+
+  it('runs our toxiproxy image, reachable from the host on a mapped port, as a non-root user', async () => {
+    const container = await new GenericContainer(toxiproxyImage)
+      .withExposedPorts(8474)
+      .withWaitStrategy(Wait.forHttp('/version', 8474))
+      .start();
+    started.push(container);
+    const url = `http://${container.getHost()}:${container.getMappedPort(8474)}`;
+    expect((await detectToxiproxy(url)).kind).toBe('statestore-ha');
+    await new Toxiproxy(url).createProxy({ name: 'p', listen: '0.0.0.0:8666', upstream: '127.0.0.1:8474' });
+    expect((await container.exec(['id', '-u'])).output.trim()).toBe('1000');
+  });
+
+  it('reaches a container by name on an --internal network, and cuts and heals that link with nsenter', async () => {
+    const env = { ...process.env, ...engine.env };
+    const network = `chaos-spec-${process.pid}`;
+    execFileSync('podman', ['network', 'create', '--internal', network], { env, stdio: 'ignore' });
+    networks.push(network);
+    const server = await new GenericContainer(toxiproxyImage)
+      .withNetworkMode(network)
+      .withNetworkAliases('toxi')
+      .withWaitStrategy(Wait.forLogMessage(/toxiproxy listening/))
+      .start();
+    started.push(server);
+    // No exposed ports, so the default wait strategy has nothing to wait for.
+    const client = await new GenericContainer(baseImage).withNetworkMode(network).withCommand(['node', '-e', 'setInterval(() => {}, 1000)']).start();
+    started.push(client);
+    const fetchVersion = async (): Promise<string> => (await client.exec(['node', '-e', FETCH_VERSION, 'toxi'])).output.trim();
+    expect(await fetchVersion()).toContain('statestore-ha-toxiproxy');
+
+    const serverPid = Number(execFileSync('podman', ['inspect', '-f', '{{.State.Pid}}', server.getId()], { env, encoding: 'utf8' }).trim());
+    const clientAddress = client.getIpAddress(network);
+    const firewall = await ContainerFirewall.forPid(serverPid);
+    await firewall.drop(clientAddress);
+    expect(await fetchVersion()).toBe('FAILED timeout'); // DROP: no RST, the request just hangs
+    await firewall.healAll();
+    expect(await fetchVersion()).toContain('statestore-ha-toxiproxy');
+  });
+});

@@ -1,0 +1,163 @@
+/**
+ * The container engine for container-based chaos runs. These machines have no Docker daemon
+ * and reach no image registry (shared/reference/environment.md): Podman's Docker-compatible
+ * service stands in (chaos/scripts/podman-setup.sh), and images come from a base image built
+ * locally (chaos/scripts/build-base-image.sh). testcontainers 12.0.1 (the last to load on
+ * Node 20) drives it through DOCKER_HOST; Ryuk is off because its image cannot be pulled, so
+ * every suite removes its containers itself.
+ */
+import { execFile } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as http from 'node:http';
+import * as path from 'node:path';
+import { GenericContainer } from 'testcontainers';
+
+export const DEFAULT_PODMAN_SOCKET = '/run/statestore-ha-podman/podman.sock';
+export const DEFAULT_BASE_IMAGE = 'localhost/statestore-ha-base:node20';
+const SCRIPTS_DIR = path.resolve(__dirname, '../../scripts');
+
+export interface ContainerEngine {
+  /** What answered on the socket, from its /version (Podman calls itself "Podman Engine"). */
+  readonly kind: 'podman' | 'docker';
+  readonly version: string;
+  readonly socketPath: string;
+  /** The environment testcontainers (and the docker/podman CLIs) need for this engine. */
+  readonly env: Readonly<Record<string, string>>;
+}
+
+export type EngineAvailability = { readonly ok: true; readonly engine: ContainerEngine } | { readonly ok: false; readonly reason: string };
+
+export class ContainerEngineError extends Error {
+  override readonly name = 'ContainerEngineError';
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+function run(file: string, args: readonly string[], env: NodeJS.ProcessEnv = process.env, timeoutMs = 300_000): Promise<string> {
+  return new Promise((resolve, reject) => {
+    execFile(file, args, { env, timeout: timeoutMs, maxBuffer: 16 << 20, encoding: 'utf8' }, (error, stdout, stderr) => {
+      if (error) reject(new ContainerEngineError(`${file} ${args.join(' ')} failed: ${stderr.trim() || error.message}`, { cause: error }));
+      else resolve(stdout);
+    });
+  });
+}
+
+/** GET /version over a unix socket; undefined when nothing answers. */
+function engineVersion(socketPath: string): Promise<{ kind: 'podman' | 'docker'; version: string } | undefined> {
+  return new Promise((resolve) => {
+    const req = http.get({ socketPath, path: '/version', timeout: 2000 }, (res) => {
+      let body = '';
+      res.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
+      res.on('end', () => {
+        try {
+          const parsed = JSON.parse(body) as { Version?: string; Components?: { Name?: string }[] };
+          const podman = (parsed.Components ?? []).some((c) => /podman/i.test(c.Name ?? ''));
+          resolve({ kind: podman ? 'podman' : 'docker', version: parsed.Version ?? 'unknown' });
+        } catch {
+          resolve(undefined);
+        }
+      });
+    });
+    req.on('error', () => resolve(undefined));
+    req.on('timeout', () => req.destroy());
+  });
+}
+
+function socketFromDockerHost(dockerHost: string | undefined): string | undefined {
+  return dockerHost?.startsWith('unix://') ? dockerHost.slice('unix://'.length) : undefined;
+}
+
+function engineEnv(socketPath: string, env: NodeJS.ProcessEnv): Record<string, string> {
+  const result: Record<string, string> = {
+    DOCKER_HOST: `unix://${socketPath}`,
+    TESTCONTAINERS_RYUK_DISABLED: 'true',
+    TESTCONTAINERS_HOST_OVERRIDE: '127.0.0.1',
+  };
+  const conf = env['CONTAINERS_CONF'] ?? path.join(path.dirname(socketPath), 'containers.conf');
+  if (fs.existsSync(conf)) result['CONTAINERS_CONF'] = conf;
+  return result;
+}
+
+/** An engine already answering on $DOCKER_HOST or on the socket podman-setup.sh makes. */
+export async function detectContainerEngine(env: NodeJS.ProcessEnv = process.env): Promise<ContainerEngine | undefined> {
+  const candidates = [socketFromDockerHost(env['DOCKER_HOST']), DEFAULT_PODMAN_SOCKET].filter((s): s is string => s !== undefined);
+  for (const socketPath of candidates) {
+    const answer = await engineVersion(socketPath);
+    if (answer) return { ...answer, socketPath, env: engineEnv(socketPath, env) };
+  }
+  return undefined;
+}
+
+/**
+ * Why no engine can be had here, or undefined if one might: cheap and synchronous, so a spec
+ * can pick `describe.skip` (printing the reason) when it is loaded.
+ */
+export function containerEngineUnavailableReason(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const dockerSocket = socketFromDockerHost(env['DOCKER_HOST']);
+  if (dockerSocket && fs.existsSync(dockerSocket)) return undefined;
+  if (fs.existsSync(DEFAULT_PODMAN_SOCKET)) return undefined;
+  if (process.getuid?.() !== 0) return 'no engine socket and not root: cannot run chaos/scripts/podman-setup.sh';
+  if (!fs.existsSync('/usr/bin/apt-get') && !fs.existsSync('/usr/bin/podman')) return 'no podman and no apt-get to install it';
+  return undefined;
+}
+
+/**
+ * Finds an engine, or starts Podman's service through podman-setup.sh (as root), and puts its
+ * environment into process.env so testcontainers, which reads it on first use, finds it.
+ */
+export async function ensureContainerEngine(options: { applyToProcessEnv?: boolean } = {}): Promise<EngineAvailability> {
+  let engine = await detectContainerEngine();
+  if (!engine) {
+    const reason = containerEngineUnavailableReason();
+    if (reason) return { ok: false, reason };
+    let exports: string;
+    try {
+      exports = await run('bash', [path.join(SCRIPTS_DIR, 'podman-setup.sh')]);
+    } catch (error) {
+      return { ok: false, reason: error instanceof Error ? error.message : String(error) };
+    }
+    const env: NodeJS.ProcessEnv = { ...process.env };
+    for (const match of exports.matchAll(/^export (\w+)=(.*)$/gm)) env[match[1] ?? ''] = match[2] ?? '';
+    engine = await detectContainerEngine(env);
+    if (!engine) return { ok: false, reason: `podman-setup.sh ran but nothing answers on ${env['DOCKER_HOST'] ?? DEFAULT_PODMAN_SOCKET}` };
+  }
+  if (options.applyToProcessEnv ?? true) Object.assign(process.env, engine.env);
+  return { ok: true, engine };
+}
+
+async function imageExists(tag: string, env: NodeJS.ProcessEnv): Promise<boolean> {
+  return run('podman', ['image', 'exists', tag], env).then(
+    () => true,
+    () => false,
+  );
+}
+
+/** Builds the registry-free Node base image unless it exists (podman import; ~7 s). */
+export async function buildBaseImage(engine: ContainerEngine, options: { tag?: string; force?: boolean } = {}): Promise<string> {
+  const tag = options.tag ?? DEFAULT_BASE_IMAGE;
+  const env = { ...process.env, ...engine.env };
+  if (!options.force && (await imageExists(tag, env))) return tag;
+  await run('bash', [path.join(SCRIPTS_DIR, 'build-base-image.sh'), tag], env);
+  return tag;
+}
+
+export interface ImageBuild {
+  /** Directory sent as the build context; must contain the Dockerfile. */
+  readonly context: string;
+  /** Dockerfile name inside the context. */
+  readonly dockerfile: string;
+  readonly tag: string;
+  readonly buildArgs?: Readonly<Record<string, string>>;
+}
+
+/**
+ * Builds through testcontainers' GenericContainer.fromDockerfile (the engine's /build API).
+ * The image is kept (deleteOnExit off): images are cached across runs, containers are not.
+ */
+export async function buildImage(build: ImageBuild): Promise<string> {
+  await GenericContainer.fromDockerfile(build.context, build.dockerfile)
+    .withBuildArgs({ ...(build.buildArgs ?? {}) })
+    .build(build.tag, { deleteOnExit: false });
+  return build.tag;
+}
