@@ -1,0 +1,79 @@
+import { runSimulation, type SimResult } from './cluster-sim';
+import type { FaultSchedule } from './fault-schedule';
+import { sweepSeeds } from './seed-sweep';
+
+const at = (atMs: number, fault: FaultSchedule['faults'][number]['fault']) => ({ atMs, fault });
+
+/** ss1 wins the startup handshake (lower statestore_id), so it is the active when faults start. */
+function run(faults: FaultSchedule['faults'], opts: { subscribers?: number; skip?: boolean } = {}): SimResult {
+  return runSimulation({
+    seed: 42,
+    subscribers: opts.subscribers ?? 3,
+    flags: { statestore_ha_unsafe_skip_majority_check: opts.skip ?? false },
+    schedule: { faults, healAtMs: 6000 },
+  });
+}
+
+const subs3 = ['catalogd1', 'impalad1', 'impalad2'];
+
+describe('cluster simulator, deterministic cases', () => {
+  it('without faults converges on one active with every subscriber following it', () => {
+    const r = run([]);
+    expect(r.failure).toBeNull();
+    expect(r.takeovers).toBe(0);
+  });
+
+  it('cutting only the statestored<->statestored link causes no takeover', () => {
+    const r = run([at(1500, { kind: 'partition', a: 'ss1', b: 'ss2' })]);
+    expect(r.failure).toBeNull();
+    expect(r.takeovers).toBe(0);
+  });
+
+  it('a minority of subscribers losing the active causes no takeover, even with the peer link cut', () => {
+    const r = run([
+      at(1500, { kind: 'partition', a: 'ss1', b: 'ss2' }),
+      at(1500, { kind: 'cutSubscribers', statestored: 'ss1', subscribers: ['impalad1'] }),
+    ]);
+    expect(r.failure).toBeNull();
+    expect(r.takeovers).toBe(0);
+  });
+
+  it('a majority losing the active while the peer link is up causes no takeover (the peer is alive)', () => {
+    const r = run([at(1500, { kind: 'cutSubscribers', statestored: 'ss1', subscribers: ['impalad1', 'impalad2'] })]);
+    expect(r.failure).toBeNull();
+    expect(r.takeovers).toBe(0);
+  });
+
+  it('a majority losing the active with the peer link cut causes a takeover, then converges', () => {
+    const r = run([
+      at(1500, { kind: 'partition', a: 'ss1', b: 'ss2' }),
+      at(1500, { kind: 'cutSubscribers', statestored: 'ss1', subscribers: ['impalad1', 'impalad2'] }),
+    ]);
+    expect(r.failure).toBeNull();
+    expect(r.takeovers).toBe(1);
+    expect(r.convergedAfterMs).not.toBeNull();
+  });
+
+  it('a crashed active is replaced, and after its restart it rejoins as standby', () => {
+    const r = run([at(1500, { kind: 'crash', node: 'ss1' }), at(4000, { kind: 'restart', node: 'ss1' })]);
+    expect(r.failure).toBeNull();
+    expect(r.takeovers).toBe(1);
+  });
+
+  it('with statestore_ha_unsafe_skip_majority_check the peer-link cut alone causes a takeover and the checker FAILS', () => {
+    const r = run([at(1500, { kind: 'partition', a: 'ss1', b: 'ss2' })], { skip: true });
+    expect(r.ok).toBe(false);
+    expect(r.failure).toMatch(/takeover without a majority of subscribers losing the active: 0\/3/);
+    expect(r.failure).toMatch(/SIM_SEED=42 npx jest -c libs\/simulation\/jest.config.cjs -t replay/);
+    void subs3;
+  });
+
+  it('with statestore_ha_unsafe_skip_majority_check random schedules FAIL on some seeds (the simulator catches the bug)', () => {
+    const s = sweepSeeds(1, 200, { flags: { statestore_ha_unsafe_skip_majority_check: true } }, () => 0, 200);
+    expect(s.failures.length).toBeGreaterThan(0);
+    expect(s.failures[0]?.failure).toMatch(/replay: SIM_SEED=\d+ /);
+    // ...and the same seeds pass with the check on.
+    const safe = sweepSeeds(1, 200);
+    expect(safe.failures).toEqual([]);
+  });
+});
