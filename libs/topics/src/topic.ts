@@ -43,7 +43,9 @@ export class Topic {
   readonly subscriberVersions = new SubscriberVersions();
 
   private readonly entries = new Map<string, TopicEntry>();
-  private readonly log = new UpdateLog((key, version) => this.entries.get(key)?.version === version);
+  // A rewrite updates the key's entry in place, so a record is current iff the entry still has
+  // its version. (clearAllEntries drops entries and log together.)
+  private readonly log = new UpdateLog<TopicEntry>((r) => r.entry.version === r.version);
   private counter = 0;
   private keyBytes = 0;
   private valueBytes = 0;
@@ -77,20 +79,22 @@ export class Topic {
     const version = ++this.counter;
     const old = this.entries.get(key);
     const copy = value.slice();
-    if (old === undefined) {
+    let entry = old;
+    if (entry === undefined) {
       const keyBytes = utf8ByteLength(key);
-      this.entries.set(key, { value: copy, deleted, version, keyBytes });
+      entry = { value: copy, deleted, version, keyBytes };
+      this.entries.set(key, entry);
       this.keyBytes += keyBytes;
     } else {
-      this.valueBytes -= old.value.byteLength;
-      if (old.deleted) this.tombstones--;
-      old.value = copy;
-      old.deleted = deleted;
-      old.version = version;
+      this.valueBytes -= entry.value.byteLength;
+      if (entry.deleted) this.tombstones--;
+      entry.value = copy;
+      entry.deleted = deleted;
+      entry.version = version;
     }
     this.valueBytes += copy.byteLength;
     if (deleted) this.tombstones++;
-    this.log.append(version, key, old !== undefined);
+    this.log.append(version, key, entry, old !== undefined);
     return version;
   }
 
@@ -112,7 +116,7 @@ export class Topic {
     const isDelta = lastVersion > 0;
     const entries: TopicItem[] = [];
     for (const r of this.log.since(lastVersion)) {
-      const e = this.entries.get(r.key) as TopicEntry;
+      const e = r.entry;
       if (!isDelta && e.deleted) continue;
       if (filterPrefix !== undefined && !r.key.startsWith(filterPrefix)) continue;
       entries.push({ key: r.key, value: e.value, deleted: e.deleted });
@@ -153,7 +157,7 @@ export class Topic {
     e.deleted = true;
     e.version = newVersion;
     this.tombstones++;
-    this.log.append(newVersion, key, true);
+    this.log.append(newVersion, key, e, true);
     return true;
   }
 

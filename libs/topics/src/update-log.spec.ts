@@ -1,18 +1,27 @@
 import { UpdateLog } from './update-log';
 
-// The log's owner decides which records are current; here a plain map plays the topic.
-function logWithOwner(): { log: UpdateLog; write: (version: number, key: string) => void } {
-  const newest = new Map<string, number>();
-  const log = new UpdateLog((key, version) => newest.get(key) === version);
+// The log's owner decides which records are current; here a map of mutable entries plays the
+// topic, which rewrites a key's entry in place as Topic does.
+interface Entry {
+  version: number;
+}
+
+function logWithOwner(): { log: UpdateLog<Entry>; write: (version: number, key: string) => void } {
+  const newest = new Map<string, Entry>();
+  const log = new UpdateLog<Entry>((r) => r.entry.version === r.version);
   return {
     log,
     write(version, key) {
-      const supersedes = newest.has(key);
-      newest.set(key, version);
-      log.append(version, key, supersedes);
+      const old = newest.get(key);
+      const entry = old ?? { version };
+      entry.version = version;
+      newest.set(key, entry);
+      log.append(version, key, entry, old !== undefined);
     },
   };
 }
+const plain = (records: Iterable<{ version: number; key: string }>): Array<{ version: number; key: string }> =>
+  [...records].map(({ version, key }) => ({ version, key }));
 
 describe('UpdateLog', () => {
   it('is empty with newest version 0', () => {
@@ -30,8 +39,8 @@ describe('UpdateLog', () => {
     write(4, 'c');
     expect(log.size).toBe(3);
     expect(log.newestVersion).toBe(4);
-    expect([...log.since(0)]).toEqual([{ version: 2, key: 'b' }, { version: 3, key: 'a' }, { version: 4, key: 'c' }]);
-    expect([...log.since(2)]).toEqual([{ version: 3, key: 'a' }, { version: 4, key: 'c' }]);
+    expect(plain(log.since(0))).toEqual([{ version: 2, key: 'b' }, { version: 3, key: 'a' }, { version: 4, key: 'c' }]);
+    expect(plain(log.since(2))).toEqual([{ version: 3, key: 'a' }, { version: 4, key: 'c' }]);
     expect([...log.since(4)]).toEqual([]);
     expect([...log.since(99)]).toEqual([]);
   });
@@ -49,7 +58,7 @@ describe('UpdateLog', () => {
   it('throws on a version that does not increase (a broken invariant of the topic)', () => {
     const { log, write } = logWithOwner();
     write(5, 'a');
-    expect(() => log.append(5, 'b', false)).toThrow('version 5 appended after 5');
+    expect(() => log.append(5, 'b', { version: 5 }, false)).toThrow('version 5 appended after 5');
   });
 
   it('keeps the same answers after compaction, with the same live size', () => {
@@ -75,6 +84,6 @@ describe('UpdateLog', () => {
     expect(log.size).toBe(0);
     expect(log.newestVersion).toBe(0);
     write(2, 'b');
-    expect([...log.since(0)]).toEqual([{ version: 2, key: 'b' }]);
+    expect(plain(log.since(0))).toEqual([{ version: 2, key: 'b' }]);
   });
 });

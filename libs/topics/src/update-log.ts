@@ -8,17 +8,19 @@
 /** Records kept only while fewer than this many are stale, so small topics never compact. */
 const MIN_STALE_BEFORE_COMPACTION = 64;
 
-export interface LogRecord {
+/** One write: the key, its version, and the owner's entry for the key (saves a map lookup). */
+export interface LogRecord<T> {
   readonly version: number;
   readonly key: string;
+  readonly entry: T;
 }
 
-export class UpdateLog {
-  private records: LogRecord[] = [];
+export class UpdateLog<T> {
+  private records: Array<LogRecord<T>> = [];
   private stale = 0;
 
-  /** `isCurrent(key, version)` says whether `version` is still the key's newest version. */
-  constructor(private readonly isCurrent: (key: string, version: number) => boolean) {}
+  /** `isCurrent(record)` says whether the record is still its key's newest version. */
+  constructor(private readonly isCurrent: (record: LogRecord<T>) => boolean) {}
 
   /** Number of live records (= keys in the topic, tombstones included). */
   get size(): number {
@@ -34,25 +36,25 @@ export class UpdateLog {
   get newestVersion(): number {
     // Only the newest record of a key is live, and the newest record overall belongs to the
     // most recent write, which nothing has superseded yet: the last record is always live.
-    return this.records.length === 0 ? 0 : (this.records[this.records.length - 1] as LogRecord).version;
+    return this.records.length === 0 ? 0 : (this.records[this.records.length - 1] as LogRecord<T>).version;
   }
 
   /** Adds the newest version of `key`. `supersedes` is true when the key already had a record. */
-  append(version: number, key: string, supersedes: boolean): void {
+  append(version: number, key: string, entry: T, supersedes: boolean): void {
     const last = this.records[this.records.length - 1];
     if (last !== undefined && version <= last.version) {
       throw new Error(`update log: version ${version} appended after ${last.version}`);
     }
-    this.records.push({ version, key });
+    this.records.push({ version, key, entry });
     if (supersedes) this.stale++;
     if (this.stale >= MIN_STALE_BEFORE_COMPACTION && this.stale * 2 > this.records.length) this.compact();
   }
 
   /** Live records with version > `after`, oldest first (Impala's upper_bound walk). */
-  *since(after: number): IterableIterator<LogRecord> {
+  *since(after: number): IterableIterator<LogRecord<T>> {
     for (let i = this.upperBound(after); i < this.records.length; i++) {
-      const r = this.records[i] as LogRecord;
-      if (this.isCurrent(r.key, r.version)) yield r;
+      const r = this.records[i] as LogRecord<T>;
+      if (this.isCurrent(r)) yield r;
     }
   }
 
@@ -62,7 +64,7 @@ export class UpdateLog {
   }
 
   private compact(): void {
-    this.records = this.records.filter((r) => this.isCurrent(r.key, r.version));
+    this.records = this.records.filter((r) => this.isCurrent(r));
     this.stale = 0;
   }
 
@@ -72,7 +74,7 @@ export class UpdateLog {
     let hi = this.records.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if ((this.records[mid] as LogRecord).version <= after) lo = mid + 1;
+      if ((this.records[mid] as LogRecord<T>).version <= after) lo = mid + 1;
       else hi = mid;
     }
     return lo;
