@@ -1,9 +1,8 @@
 // Cost of the statestored's hot path at the scale the brief names: 10,000 subscribers polled
 // every 100 ms. Not a test (timings vary by machine); run it by hand:
-//   npx esbuild libs/topics/bench/update-path.bench.ts --bundle --platform=node --outfile=/tmp/topics-bench.js \
-//     --alias:@statestore-ha/topics=./libs/topics/src/index.ts && node /tmp/topics-bench.js
+//   npx esbuild libs/topics/bench/update-path.bench.ts --bundle --platform=node --outfile=/tmp/topics-bench.js && node /tmp/topics-bench.js
 import { performance } from 'node:perf_hooks';
-import { TopicStore } from '@statestore-ha/topics';
+import { TopicStore } from '../src/index';
 
 const SUBSCRIBERS = 10_000;
 const MEMBERSHIP = 'impala-membership';
