@@ -5,7 +5,7 @@
 // owner's `isCurrent` check skips. Stale records are compacted away once they outnumber the live
 // ones, so memory stays within 2x of Impala's map and the cost is amortised O(1) per write.
 
-/** Records kept only while fewer than this many are stale, so small topics never compact. */
+/** Compaction waits for at least this many stale records, so small topics never pay for it. */
 const MIN_STALE_BEFORE_COMPACTION = 64;
 
 /** One write: the key, its version, and the owner's entry for the key (saves a map lookup). */
