@@ -49,8 +49,10 @@ export function randomSchedule(prng: SeededPrng, statestoreds: readonly string[]
     const anyNode = prng.pick(all);
     switch (roll) {
       case 0: {
-        faults.push({ atMs: t, fault: { kind: 'crash', node: ss } });
-        if (prng.chance(0.5)) faults.push({ atMs: t + prng.int(1, shape.windowMs), fault: { kind: 'restart', node: ss } });
+        // Mostly statestoreds; sometimes a subscriber (it comes back with no memory of epochs).
+        const victim = prng.chance(0.75) ? ss : anyNode;
+        faults.push({ atMs: t, fault: { kind: 'crash', node: victim } });
+        if (prng.chance(0.5)) faults.push({ atMs: t + prng.int(1, shape.windowMs), fault: { kind: 'restart', node: victim } });
         break;
       }
       case 1: {
@@ -68,7 +70,7 @@ export function randomSchedule(prng: SeededPrng, statestoreds: readonly string[]
       case 4:
       case 5: {
         const k = prng.int(1, subscribers.length);
-        const chosen = [...subscribers].sort(() => prng.next() - 0.5).slice(0, k);
+        const chosen = shuffled(prng, subscribers).slice(0, k);
         faults.push({ atMs: t, fault: { kind: 'cutSubscribers', statestored: ss, subscribers: chosen } });
         break;
       }
@@ -95,6 +97,18 @@ export function randomSchedule(prng: SeededPrng, statestoreds: readonly string[]
   }
   const healAtMs = shape.settleMs + shape.windowMs;
   return { faults: faults.filter((f) => f.atMs < healAtMs).sort((x, y) => x.atMs - y.atMs), healAtMs };
+}
+
+/** Fisher-Yates with the seeded PRNG (a random sort comparator is not a uniform shuffle). */
+function shuffled<T>(prng: SeededPrng, xs: readonly T[]): T[] {
+  const a = [...xs];
+  for (let i = a.length - 1; i > 0; i--) {
+    const j = prng.int(0, i);
+    const x = a[i] as T;
+    a[i] = a[j] as T;
+    a[j] = x;
+  }
+  return a;
 }
 
 export function describeFault(f: Fault): string {

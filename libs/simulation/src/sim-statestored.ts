@@ -192,7 +192,7 @@ export class SimStatestored extends SimProcess {
     if (ha === null) return;
     this.loops++;
     const askConn = requestsConnState(ha);
-    for (const [id, r] of [...this.subs]) {
+    for (const [id, r] of this.subs) {
       if (r.heartbeatOutstanding) r.detector = recordHeartbeatResult(r.detector, false);
       if (missedHeartbeatState(r.detector) === 'FAILED') {
         this.unregister(id, r);

@@ -32,6 +32,14 @@ export interface NetworkStats {
   dropped: number;
 }
 
+/** One direction between two nodes. */
+interface Link {
+  cut: boolean;
+  conditions: LinkConditions | null;
+  /** Arrival time of the last message sent on it: later ones never overtake it (FIFO). */
+  lastArrival: number;
+}
+
 interface NodeEntry<M> {
   handler: Handler<M>;
   up: boolean;
@@ -43,9 +51,8 @@ interface NodeEntry<M> {
 
 export class SimNetwork<M> {
   private readonly nodes = new Map<string, NodeEntry<M>>();
-  private readonly cut = new Set<string>();
-  private readonly links = new Map<string, LinkConditions>();
-  private readonly lastArrival = new Map<string, number>();
+  // from -> to -> link; nested maps, not "from|to" strings: send() is the simulator's hot path.
+  private readonly links = new Map<string, Map<string, Link>>();
   readonly stats: NetworkStats = { sent: 0, delivered: 0, dropped: 0 };
 
   constructor(
@@ -69,19 +76,19 @@ export class SimNetwork<M> {
     this.stats.sent++;
     const src = this.nodes.get(from);
     const dst = this.nodes.get(to);
-    if (!src?.up || src.paused || !dst?.up || !this.open(from, to)) {
+    const link = this.link(from, to);
+    if (!src?.up || src.paused || !dst?.up || link.cut) {
       this.stats.dropped++;
       return;
     }
-    const link = this.links.get(key(from, to)) ?? this.defaults;
-    if (link.dropRate > 0 && this.prng.chance(link.dropRate)) {
+    const c = link.conditions ?? this.defaults;
+    if (c.dropRate > 0 && this.prng.chance(c.dropRate)) {
       this.stats.dropped++;
       return;
     }
-    const delay = link.minDelayMs + (link.maxDelayMs > link.minDelayMs ? this.prng.next() * (link.maxDelayMs - link.minDelayMs) : 0);
-    const k = key(from, to);
-    const at = Math.max(this.clock.now() + delay, this.lastArrival.get(k) ?? 0);
-    this.lastArrival.set(k, at);
+    const delay = c.minDelayMs + (c.maxDelayMs > c.minDelayMs ? this.prng.next() * (c.maxDelayMs - c.minDelayMs) : 0);
+    const at = Math.max(this.clock.now() + delay, link.lastArrival);
+    link.lastArrival = at;
     const life = dst.life;
     this.clock.at(at, () => this.arrive(from, to, msg, life));
   }
@@ -101,7 +108,21 @@ export class SimNetwork<M> {
   }
 
   private open(from: string, to: string): boolean {
-    return !this.cut.has(key(from, to));
+    return !this.link(from, to).cut;
+  }
+
+  private link(from: string, to: string): Link {
+    let m = this.links.get(from);
+    if (m === undefined) {
+      m = new Map();
+      this.links.set(from, m);
+    }
+    let l = m.get(to);
+    if (l === undefined) {
+      l = { cut: false, conditions: null, lastArrival: 0 };
+      m.set(to, l);
+    }
+    return l;
   }
 
   // ---- faults ------------------------------------------------------------------------------
@@ -154,17 +175,17 @@ export class SimNetwork<M> {
   }
 
   partition(a: string, b: string): void {
-    this.cut.add(key(a, b));
-    this.cut.add(key(b, a));
+    this.link(a, b).cut = true;
+    this.link(b, a).cut = true;
   }
 
   cutOneWay(from: string, to: string): void {
-    this.cut.add(key(from, to));
+    this.link(from, to).cut = true;
   }
 
   heal(a: string, b: string): void {
-    this.cut.delete(key(a, b));
-    this.cut.delete(key(b, a));
+    this.link(a, b).cut = false;
+    this.link(b, a).cut = false;
   }
 
   /** Cuts every link between the two groups (both directions). */
@@ -172,16 +193,21 @@ export class SimNetwork<M> {
     for (const a of left) for (const b of right) this.partition(a, b);
   }
 
+  /** Heals every cut and restores the default conditions on every link. */
   healAll(): void {
-    this.cut.clear();
-    this.links.clear();
+    for (const m of this.links.values()) {
+      for (const l of m.values()) {
+        l.cut = false;
+        l.conditions = null;
+      }
+    }
   }
 
   setLink(from: string, to: string, c: LinkConditions): void {
     if (c.minDelayMs < 0 || c.maxDelayMs < c.minDelayMs || c.dropRate < 0 || c.dropRate > 1) {
       throw new Error(`SimNetwork.setLink: bad conditions ${JSON.stringify(c)}`);
     }
-    this.links.set(key(from, to), c);
+    this.link(from, to).conditions = c;
   }
 
   private entry(name: string): NodeEntry<M> {
@@ -189,8 +215,4 @@ export class SimNetwork<M> {
     if (!e) throw new Error(`SimNetwork: unknown node ${name}`);
     return e;
   }
-}
-
-function key(from: string, to: string): string {
-  return `${from}\u0000${to}`;
 }
