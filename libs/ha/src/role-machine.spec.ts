@@ -203,3 +203,15 @@ describe('role machine', () => {
     expect(() => startHa(config({ monitoringFrequencyMs: 0, statestoreId: '' }), 0)).toThrow(/statestoreId.*monitoringFrequencyMs/);
   });
 });
+
+describe('role machine, handshake replies out of order', () => {
+  it('ignores a reply older than one already applied', () => {
+    let s = startHa(config({ statestoreId: 'b', selfAddress: 'b:1', epochSlot: 1 }), 0).state;
+    s = step(s, { kind: 'tick' }, 100).state; // attempt 2
+    s = step(s, { kind: 'handshakeReply', seq: 2, reply: { statestoreId: 'p', isActive: true, epoch: 10 } }, 110).state;
+    expect(s.role).toBe('standby');
+    const late = step(s, { kind: 'handshakeReply', seq: 1, reply: { statestoreId: 'p', isActive: false, epoch: 0 } }, 120);
+    expect(late.state.role).toBe('standby');
+    expect(late.effects).toEqual([]);
+  });
+});

@@ -199,6 +199,8 @@ export interface HaState {
   readonly peerLastContactMs: number | null;
   readonly handshakeSeq: number;
   readonly handshakeOutstanding: number | null;
+  /** Highest seq whose reply was applied: an older reply arriving late is ignored. */
+  readonly handshakeAnsweredSeq: number;
   readonly handshakeAttempts: number;
   readonly nextHandshakeAtMs: number;
   readonly heartbeatSeq: number;
@@ -279,6 +281,7 @@ export function startHa(config: HaConfig, nowMs: number, remembered: Epoch = NO_
     peerLastContactMs: null,
     handshakeSeq: 0,
     handshakeOutstanding: null,
+    handshakeAnsweredSeq: 0,
     handshakeAttempts: 0,
     nextHandshakeAtMs: nowMs,
     heartbeatSeq: 0,
@@ -383,9 +386,14 @@ function sendHandshake(s: HaState, now: number, fx: HaEffect[]): HaState {
 
 function onHandshakeReply(s: HaState, seq: number, reply: HandshakeReply, now: number, fx: HaEffect[]): HaState {
   if (s.networkDisabled || reply.statestoreId === s.config.statestoreId) return s;
-  // Only a reply to a handshake we sent in this life counts; seq never repeats within one.
-  if (seq < 1 || seq > s.handshakeSeq) return s;
-  let t: HaState = { ...s, handshakeOutstanding: seq === s.handshakeOutstanding ? null : s.handshakeOutstanding };
+  // Only a reply to a handshake we sent in this life counts (seq never repeats within one), and
+  // not one older than a reply already applied: it describes the peer as it was before.
+  if (seq <= s.handshakeAnsweredSeq || seq > s.handshakeSeq) return s;
+  let t: HaState = {
+    ...s,
+    handshakeAnsweredSeq: seq,
+    handshakeOutstanding: seq === s.handshakeOutstanding ? null : s.handshakeOutstanding,
+  };
   t = touchPeer(t, reply.statestoreId, now);
   t = learnEpoch(t, reply.epoch, reply.isActive, now, fx);
   if (t.role === 'active') {
