@@ -403,7 +403,7 @@ function onHandshakeReply(s: HaState, seq: number, reply: HandshakeReply, now: n
     return t.foundPeer ? t : setFoundPeer(t, true, fx);
   }
   // Impala (SendHaHandshake): is_active = !dst_statestore_active.
-  t = reply.isActive ? becomeStandby(t, now, 'handshake', fx) : becomeActive(t, now, 'handshake', fx);
+  t = reply.isActive ? becomeStandby(t, 'handshake', fx) : becomeActive(t, now, 'handshake', fx);
   return setFoundPeer(t, true, fx);
 }
 
@@ -418,8 +418,8 @@ function onHandshakeRequest(s: HaState, req: HandshakeRequest, now: number, fx: 
   const peer: HandshakeParty = { statestoreId: req.statestoreId, address: req.address, forceActive: req.forceActive, isActive: req.isActive };
   const active = receiverIsActive(selfParty(t), peer, t.config.useNetworkAddressAsPriority);
   if (active && t.role !== 'active') t = becomeActive(t, now, 'handshake', fx);
-  else if (!active && t.role === 'active') t = becomeStandby(t, now, 'peerForceActive', fx);
-  else if (!active && t.role !== 'standby') t = becomeStandby(t, now, 'handshake', fx);
+  else if (!active && t.role === 'active') t = becomeStandby(t, 'peerForceActive', fx);
+  else if (!active && t.role !== 'standby') t = becomeStandby(t, 'handshake', fx);
   else if (active) {
     // Already active and staying so: the peer (re)joined as standby. Start its detector afresh.
     t = { ...t, peerMissed: missedHeartbeatDetector(t.config.peerMaxMissedHeartbeats), heartbeatOutstanding: null };
@@ -457,11 +457,11 @@ function onHaHeartbeatRequest(
     // sends none (srcEpoch 0); kept as the backstop.
     const count = t.receivedHeartbeatsInActive + 1;
     t = { ...t, receivedHeartbeatsInActive: count };
-    if (count > t.config.maxReceivedHeartbeatsInActive) t = enterRecovery(t, now, 'bothActive', fx);
+    if (count > t.config.maxReceivedHeartbeatsInActive) t = enterRecovery(t, 'bothActive', fx);
     fx.push({ kind: 'replyHaHeartbeat', outcome: 'ok', epoch: t.highestEpochSeen, isActive: t.role === 'active' });
     return t;
   }
-  if (t.role === 'recovery') t = becomeStandby(t, now, 'peerHeartbeat', fx);
+  if (t.role === 'recovery') t = becomeStandby(t, 'peerHeartbeat', fx);
   // The active heartbeats only a peer it found, so the pair is formed.
   t = setFoundPeer(t, true, fx);
   // Our highestEpochSeen may exceed the sender's epoch (a term of ours it never heard of): it
@@ -534,7 +534,7 @@ function activeMonitor(s: HaState, now: number, fx: HaEffect[]): HaState {
   // Impala: an active whose peer failed and that has no subscriber left enters recovery mode.
   // Checked every loop (not only when the detector flips), so the order in which the peer and
   // the subscribers are declared failed does not matter.
-  if (t.peerLost && !t.foundPeer && t.subscribers.size === 0) t = enterRecovery(t, now, 'peerLostNoSubscribers', fx);
+  if (t.peerLost && !t.foundPeer && t.subscribers.size === 0) t = enterRecovery(t, 'peerLostNoSubscribers', fx);
   return t;
 }
 
@@ -552,7 +552,7 @@ function standbyMonitor(s: HaState, now: number, fx: HaEffect[]): HaState {
     case 'takeOver':
       return becomeActive(t, now, 'takeover', fx);
     case 'enterRecovery':
-      return t.role === 'standby' ? enterRecovery(t, now, 'peerLostNoSubscribers', fx) : t;
+      return t.role === 'standby' ? enterRecovery(t, 'peerLostNoSubscribers', fx) : t;
     case 'waitPeerAlive':
     case 'waitNoMajority':
       return t;
@@ -576,7 +576,7 @@ function learnEpoch(s: HaState, epoch: Epoch, claimed: boolean, now: number, fx:
   let t = isNewerEpoch(epoch, s.highestEpochSeen) ? { ...s, highestEpochSeen: epoch } : s;
   if (t.role !== 'active' || !isNewerEpoch(epoch, t.epoch)) return t;
   if (claimed) {
-    t = becomeStandby(t, now, 'higherEpoch', fx);
+    t = becomeStandby(t, 'higherEpoch', fx);
     // Re-handshake so the newer active adds us as its standby and HA heartbeats flow again.
     return setFoundPeer(t, false, fx);
   }
@@ -601,7 +601,7 @@ function setFoundPeer(s: HaState, found: boolean, fx: HaEffect[]): HaState {
   return found ? { ...s, foundPeer: true, peerLost: false } : { ...s, foundPeer: false, nextHandshakeAtMs: Math.min(s.nextHandshakeAtMs, s.nextMonitorAtMs) };
 }
 
-function changeRole(s: HaState, to: HaRole, now: number, reason: RoleChangeReason, fx: HaEffect[], failoverDurationMs: number | null): HaState {
+function changeRole(s: HaState, to: HaRole, reason: RoleChangeReason, fx: HaEffect[], failoverDurationMs: number | null): HaState {
   const from = s.role;
   if (from === to) return s;
   fx.push({ kind: 'roleChanged', from, to, epoch: s.epoch, reason, failoverDurationMs });
@@ -614,7 +614,6 @@ function changeRole(s: HaState, to: HaRole, now: number, reason: RoleChangeReaso
     // nothing; keep the membership, forget the verdicts (beyond Impala).
     for (const id of s.subscribers.keys()) s.subscribers.set(id, 'UNKNOWN');
   }
-  void now;
   return { ...s, role: to, lastVerdict: null };
 }
 
@@ -630,16 +629,16 @@ function becomeActive(s: HaState, now: number, reason: RoleChangeReason, fx: HaE
     heartbeatOutstanding: null,
     handshakeOutstanding: null,
   };
-  t = changeRole(t, 'active', now, reason, fx, failover);
+  t = changeRole(t, 'active', reason, fx, failover);
   fx.push({ kind: 'broadcastRole', epoch });
   return t;
 }
 
-function becomeStandby(s: HaState, now: number, reason: RoleChangeReason, fx: HaEffect[]): HaState {
-  return changeRole(s, 'standby', now, reason, fx, null);
+function becomeStandby(s: HaState, reason: RoleChangeReason, fx: HaEffect[]): HaState {
+  return changeRole(s, 'standby', reason, fx, null);
 }
 
-function enterRecovery(s: HaState, now: number, reason: RoleChangeReason, fx: HaEffect[]): HaState {
-  const t = changeRole(s, 'recovery', now, reason, fx, null);
+function enterRecovery(s: HaState, reason: RoleChangeReason, fx: HaEffect[]): HaState {
+  const t = changeRole(s, 'recovery', reason, fx, null);
   return setFoundPeer({ ...t, handshakeAttempts: 0 }, false, fx);
 }

@@ -195,7 +195,7 @@ export class SimStatestored extends SimProcess {
     for (const [id, r] of this.subs) {
       if (r.heartbeatOutstanding) r.detector = recordHeartbeatResult(r.detector, false);
       if (missedHeartbeatState(r.detector) === 'FAILED') {
-        this.unregister(id, r);
+        this.unregister(id);
         continue;
       }
       r.heartbeatOutstanding = true;
@@ -212,8 +212,7 @@ export class SimStatestored extends SimProcess {
     this.feedCatalogd({ kind: 'tick' });
   }
 
-  private unregister(id: string, r: Registered): void {
-    void r;
+  private unregister(id: string): void {
     this.subs.delete(id);
     this.rolePending.delete(id);
     this.deliveredReports.delete(id);
