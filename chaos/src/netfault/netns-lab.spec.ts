@@ -15,8 +15,11 @@ import { NetemUnavailableError, NetnsLab, withNetnsLab } from './netns-lab';
 jest.setTimeout(60_000);
 
 const capability = canUseNetns();
+// Jest hides console output of a file whose tests all skip, so the reason goes to stderr and
+// into the suite title.
+if (!capability.ok) process.stderr.write(`netns-lab.spec skipped: ${capability.reason}\n`);
 const describeIfNetns = capability.ok ? describe : describe.skip;
-if (!capability.ok) console.log(`netns-lab.spec skipped: ${capability.reason}`);
+const suiteTitle = capability.ok ? 'NetnsLab (root)' : `NetnsLab (skipped: ${capability.reason})`;
 
 const PORT = 7000;
 
@@ -107,7 +110,7 @@ function labLeftovers(labId: string): string[] {
   return [...namespaces.split('\n'), ...links.split('\n')].filter((line) => line.includes(labId));
 }
 
-describeIfNetns('NetnsLab (root)', () => {
+describeIfNetns(suiteTitle, () => {
   afterAll(() => {
     // Faults live inside the lab's namespaces only: no host rule ever names our chain, table
     // or range. (Not a before/after diff of the host: podman specs running in parallel add

@@ -12,7 +12,9 @@ jest.setTimeout(60_000);
 
 const binary = process.env['PROMETHEUS_BIN'] ?? DEFAULT_PROMETHEUS_BINARY;
 const available = fs.existsSync(binary);
-if (!available) console.log(`prometheus-server.spec skipped: no ${binary} (chaos/scripts/install-deps.sh)`);
+const skipReason = `no ${binary} (chaos/scripts/install-deps.sh)`;
+// Jest hides console output of a file whose tests all skip: stderr and the suite title carry it.
+if (!available) process.stderr.write(`prometheus-server.spec skipped: ${skipReason}\n`);
 const describeIfPrometheus = available ? describe : describe.skip;
 
 interface Exporter {
@@ -45,7 +47,7 @@ async function waitForValue(prom: PrometheusServer, daemon: string, expected: nu
   throw new Error(`chaos_test_value{daemon="${daemon}"} never became ${expected} within ${timeoutMs} ms`);
 }
 
-describeIfPrometheus('PrometheusServer', () => {
+describeIfPrometheus(available ? 'PrometheusServer' : `PrometheusServer (skipped: ${skipReason})`, () => {
   let prom: PrometheusServer;
   let one: Exporter;
   let two: Exporter;

@@ -17,7 +17,8 @@ import type { ContainerEngine } from './container-engine';
 jest.setTimeout(120_000);
 
 const unavailable = containerEngineUnavailableReason();
-if (unavailable) console.log(`container-engine.spec skipped: ${unavailable}`);
+// Jest hides console output of a file whose tests all skip: stderr and the suite title carry it.
+if (unavailable) process.stderr.write(`container-engine.spec skipped: ${unavailable}\n`);
 const describeIfEngine = unavailable ? describe.skip : describe;
 
 /** Fetches http://<host>:<port>/version from inside a container: prints the body or FAILED <why>. */
@@ -26,7 +27,7 @@ const r = require('http').get({ host: process.argv[1], port: 8474, path: '/versi
 r.on('timeout', () => { console.log('FAILED timeout'); process.exit(0); });
 r.on('error', (e) => { console.log('FAILED ' + e.code); process.exit(0); });`;
 
-describeIfEngine('container engine (podman)', () => {
+describeIfEngine(unavailable ? `container engine (skipped: ${unavailable})` : 'container engine (podman)', () => {
   let engine: ContainerEngine;
   let baseImage: string;
   let toxiproxyImage: string;

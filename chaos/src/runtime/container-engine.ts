@@ -94,10 +94,17 @@ export async function detectContainerEngine(env: NodeJS.ProcessEnv = process.env
  * can pick `describe.skip` (printing the reason) when it is loaded.
  */
 export function containerEngineUnavailableReason(env: NodeJS.ProcessEnv = process.env): string | undefined {
-  const dockerSocket = socketFromDockerHost(env['DOCKER_HOST']);
-  if (dockerSocket && fs.existsSync(dockerSocket)) return undefined;
-  if (fs.existsSync(DEFAULT_PODMAN_SOCKET)) return undefined;
-  if (process.getuid?.() !== 0) return 'no engine socket and not root: cannot run chaos/scripts/podman-setup.sh';
+  const usable = (socketPath: string | undefined): boolean => {
+    if (socketPath === undefined) return false;
+    try {
+      fs.accessSync(socketPath, fs.constants.R_OK | fs.constants.W_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  if (usable(socketFromDockerHost(env['DOCKER_HOST'])) || usable(DEFAULT_PODMAN_SOCKET)) return undefined;
+  if (process.getuid?.() !== 0) return `no engine socket this user may use ($DOCKER_HOST or ${DEFAULT_PODMAN_SOCKET}) and not root: cannot run chaos/scripts/podman-setup.sh`;
   if (!fs.existsSync('/usr/bin/apt-get') && !fs.existsSync('/usr/bin/podman')) return 'no podman and no apt-get to install it';
   return undefined;
 }
