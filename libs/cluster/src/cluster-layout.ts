@@ -49,9 +49,12 @@ export function portsFrom(free: readonly number[], impalads: number, catalogds: 
       return p;
     };
   })();
+  // Impala's address priority compares "host:port" strings: keep statestored-1 the lower one,
+  // as with Impala's own plan (24020 < 24021), so it is the one that wins.
+  const ha = [take(), take()].sort((a, b) => (String(a) < String(b) ? -1 : 1)) as [number, number];
   return {
     statestore: [take(), take()],
-    statestoreHa: [take(), take()],
+    statestoreHa: ha,
     statestoreWeb: [take(), take()],
     catalogService: Array.from({ length: catalogds }, take),
     catalogWeb: Array.from({ length: catalogds }, take),

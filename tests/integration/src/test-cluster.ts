@@ -1,7 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { Cluster, clusterLayout, freePorts, portsFrom, portsNeeded, type LayoutOptions } from '@statestore-ha/cluster';
+import { Cluster, clusterLayout, freePorts, portsFrom, portsNeeded, type ClusterPorts, type DaemonSpec, type LayoutOptions } from '@statestore-ha/cluster';
 
 export const DIST = resolve(__dirname, '..', '..', '..', 'dist');
 
@@ -20,15 +20,15 @@ export const FAST_SUBSCRIBER = {
   log_level: 'debug',
 };
 
-export async function startTestCluster(o: Omit<LayoutOptions, 'ports'>): Promise<Cluster> {
+/** `adjust` may change the daemons' specs before they start (e.g. route a link through a proxy). */
+export async function startTestCluster(o: Omit<LayoutOptions, 'ports'>, adjust?: (specs: DaemonSpec[], ports: ClusterPorts) => void): Promise<Cluster> {
   const impalads = (o.coordinators ?? 1) + o.executors;
   const catalogds = o.catalogds ?? 1;
   const ports = portsFrom(await freePorts(portsNeeded(impalads, catalogds)), impalads, catalogds);
   const logDir = mkdtempSync(join(tmpdir(), 'ss-it-'));
-  const cluster = new Cluster(
-    clusterLayout({ ...o, ports, statestored: { ...FAST_STATESTORED, ...o.statestored }, subscriber: { ...FAST_SUBSCRIBER, ...o.subscriber } }),
-    { distDir: DIST, logDir },
-  );
+  const specs = clusterLayout({ ...o, ports, statestored: { ...FAST_STATESTORED, ...o.statestored }, subscriber: { ...FAST_SUBSCRIBER, ...o.subscriber } });
+  adjust?.(specs, ports);
+  const cluster = new Cluster(specs, { distDir: DIST, logDir });
   try {
     await cluster.start();
   } catch (err) {
