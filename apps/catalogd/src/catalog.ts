@@ -44,6 +44,19 @@ export class Catalog {
     return this.version;
   }
 
+  get catalogServiceId(): string {
+    return this.serviceId;
+  }
+
+  /**
+   * A catalogd that becomes active continues above every version coordinators may have applied
+   * from the previous active (Impala's coordinators ignore objects not newer than what they hold).
+   * The caller passes the current time in ms: the other catalogd counted up from its own start.
+   */
+  advanceVersionTo(minVersion: number): void {
+    if (minVersion > this.version) this.version = minVersion;
+  }
+
   list(): CatalogTable[] {
     return [...this.tables.values()].sort((a, b) => a.name.localeCompare(b.name));
   }
@@ -69,12 +82,22 @@ export class Catalog {
 
   /** Every entry of the catalog, for a full republish. */
   entries(): Array<{ key: string; value: Uint8Array }> {
-    return [this.header(), ...this.list().map((t) => ({ key: tableKey(t.name), value: encode(t) }))];
+    return [this.header(), ...this.list().map((t) => this.tableEntry(t))];
   }
 
   private put(t: CatalogTable): CatalogChange {
     this.tables.set(t.name, t);
-    return { catalogVersion: t.catalogVersion, puts: [this.header(), { key: tableKey(t.name), value: encode(t) }], deletes: [] };
+    return { catalogVersion: t.catalogVersion, puts: [this.header(), this.tableEntry(t)], deletes: [] };
+  }
+
+  /**
+   * Each table names the catalog service that published it: after a catalogd failover the old
+   * active's tables stay in coordinators' topic views (clear_topic_entries sends no tombstones),
+   * and coordinators show only the current service's tables, as Impala's reset their catalog
+   * when the catalog service id changes.
+   */
+  private tableEntry(t: CatalogTable): { key: string; value: Uint8Array } {
+    return { key: tableKey(t.name), value: encode({ ...t, catalogServiceId: this.serviceId }) };
   }
 
   private header(): { key: string; value: Uint8Array } {

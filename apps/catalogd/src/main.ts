@@ -3,8 +3,11 @@ import { createLogger, installShutdown, json, startWebServer, type WebRoute } fr
 import { createCatalogdMetrics, createRegistry, createSubscriberMetrics } from '@statestore-ha/metrics';
 import { SubscriberType } from '@statestore-ha/proto';
 import { StatestoreSubscriber, subscriberObserver, subscriberOptionsFromFlags } from '@statestore-ha/subscriber';
+import { randomUUID } from 'node:crypto';
 import { Catalog } from './catalog';
 import { catalogApiRoutes } from './catalog-api';
+import { CatalogPublisher } from './catalog-publisher';
+import { CatalogdRole } from './catalogd-role';
 
 export const CATALOG_TOPIC = 'catalog-update';
 
@@ -33,10 +36,12 @@ async function main(): Promise<void> {
   const serviceAddress = `${flags.hostname}:${flags.catalog_service_port}`;
   // Impala's subscriber id for catalogd (catalog-server.cc).
   const subscriberId = `catalog-server@${serviceAddress}`;
-  const catalog = new Catalog(subscriberId);
-  // Without catalogd HA the lone catalogd is always the active one.
-  const isActive = (): boolean => true;
-  metrics.isActive.set(1);
+  // Impala's catalog service id: a random UUID per catalogd process, so coordinators can tell
+  // a restarted or different catalogd's objects from the previous one's.
+  const catalog = new Catalog(randomUUID());
+  const role = new CatalogdRole({ haEnabled: flags.enable_catalogd_ha, selfAddress: serviceAddress });
+  const isActive = (): boolean => role.isActive;
+  metrics.isActive.set(role.isActive ? 1 : 0);
 
   const sub: StatestoreSubscriber = new StatestoreSubscriber({
     subscriberId,
@@ -57,20 +62,47 @@ async function main(): Promise<void> {
     log,
     observer: subscriberObserver(subMetrics, () => sub),
   });
-  const publishChange = async (change: { puts: Array<{ key: string; value: Uint8Array }>; deletes: string[] }) => {
-    metrics.catalogVersion.set(catalog.catalogVersion);
-    const out = await sub.changeEntries(CATALOG_TOPIC, change.puts, change.deletes);
-    return out.accepted ? { accepted: true } : { accepted: false, message: out.message };
-  };
+  const publisher = new CatalogPublisher(CATALOG_TOPIC, catalog, sub, (v) => metrics.catalogVersion.set(v));
   // The catalog header is an own entry from the start, so even an empty catalog is published.
-  await publishChange({ puts: catalog.entries(), deletes: [] });
+  // A standby publishes nothing: it would overwrite the active's header and objects.
+  if (role.isActive) await publisher.change({ puts: catalog.entries(), deletes: [] });
+  sub.onCatalogdNotification((n) => {
+    const a = n.catalogdRegistration?.address;
+    const out = role.notified(n.catalogdVersion, a ? `${a.hostname}:${a.port}` : '');
+    if (out.kind === 'ignored') {
+      log.info({ catalogdVersion: n.catalogdVersion, lastVersion: out.lastVersion }, 'Ignore the update of active catalogd since more recent update has been processed');
+      return true;
+    }
+    if (!out.changed) return true;
+    log.info({ role: out.role, activeCatalogd: out.activeAddress, catalogdVersion: n.catalogdVersion }, 'catalogd role changed');
+    metrics.isActive.set(out.role === 'active' ? 1 : 0);
+    metrics.roleChanges.inc();
+    if (out.role === 'active') {
+      catalog.advanceVersionTo(Date.now());
+      void publisher.full().then((r) => log.info({ accepted: r.accepted, detail: r.message, catalogVersion: catalog.catalogVersion }, 'published the full catalog as the new active catalogd'));
+    }
+    return true;
+  });
   sub.start();
 
   const routes = new Map<string, WebRoute>([
     ['GET /healthz', () => ({ status: 200, body: 'OK\n' })],
     ['GET /metrics', async () => ({ status: 200, body: await registry.metrics(), contentType: registry.contentType })],
-    ['GET /status', () => json(200, { subscriber_id: subscriberId, is_active: isActive(), catalog_version: catalog.catalogVersion, num_tables: catalog.list().length, statestore: sub.status() })],
-    ...catalogApiRoutes({ catalog, isActive, publish: publishChange }),
+    [
+      'GET /status',
+      () =>
+        json(200, {
+          subscriber_id: subscriberId,
+          address: serviceAddress,
+          is_active: isActive(),
+          catalogd_ha: role.status(),
+          catalog_service_id: catalog.catalogServiceId,
+          catalog_version: catalog.catalogVersion,
+          num_tables: catalog.list().length,
+          statestore: sub.status(),
+        }),
+    ],
+    ...catalogApiRoutes({ catalog, isActive, publish: (change) => publisher.change(change) }),
   ]);
   const web = await startWebServer({ host: flags.webserver_interface, port: flags.webserver_port, routes, log });
   log.info({ subscriberId, webPort: web.port }, 'catalogd started');

@@ -7,7 +7,7 @@ export class CatalogView {
   private serviceId: string | undefined;
 
   update(entries: ReadonlyMap<string, Uint8Array>): void {
-    const tables = new Map<string, unknown>();
+    const tables = new Map<string, { catalogServiceId?: unknown }>();
     for (const [key, value] of entries) {
       let parsed: unknown;
       try {
@@ -20,8 +20,14 @@ export class CatalogView {
         if (typeof h.catalogVersion === 'number') this.version = h.catalogVersion;
         if (typeof h.catalogServiceId === 'string') this.serviceId = h.catalogServiceId;
       } else if (key.startsWith('1:TABLE:')) {
-        tables.set(key.slice('1:TABLE:'.length), parsed);
+        tables.set(key.slice('1:TABLE:'.length), parsed as { catalogServiceId?: unknown });
       }
+    }
+    // After a catalogd failover the topic was cleared without tombstones, so the previous
+    // service's tables linger in our view: keep only the current service's (Impala's coordinators
+    // reset their catalog when the catalog service id changes).
+    for (const [name, t] of tables) {
+      if (typeof t?.catalogServiceId === 'string' && this.serviceId !== undefined && t.catalogServiceId !== this.serviceId) tables.delete(name);
     }
     this.tables = tables;
   }

@@ -3,6 +3,7 @@ import { createLogger, installShutdown, json, startWebServer, type WebRoute } fr
 import { createImpaladMetrics, createRegistry, createSubscriberMetrics } from '@statestore-ha/metrics';
 import { SubscriberType } from '@statestore-ha/proto';
 import { StatestoreSubscriber, subscriberObserver, subscriberOptionsFromFlags, type SubscribedTopic } from '@statestore-ha/subscriber';
+import { ActiveCatalogd } from './active-catalogd';
 import { CatalogView } from './catalog-view';
 import { MembershipView } from './membership-view';
 
@@ -47,6 +48,7 @@ async function main(): Promise<void> {
   const subscriberId = `${flags.cluster_id ? `${flags.cluster_id}-` : ''}impalad@${krpcAddress}`;
   const membership = new MembershipView();
   const catalog = new CatalogView();
+  const activeCatalogd = new ActiveCatalogd();
 
   const topics: SubscribedTopic[] = [{ topicName: MEMBERSHIP_TOPIC, isTransient: true, populateMinSubscriberTopicVersion: false }];
   if (flags.is_coordinator) {
@@ -72,6 +74,19 @@ async function main(): Promise<void> {
     catalog.update(u.entries);
     metrics.catalogVersion.set(catalog.catalogVersion);
   });
+  // Coordinators follow the active catalogd the statestore designates (Impala: subscribe_catalogd_change).
+  sub.onCatalogdNotification((n) => {
+    const a = n.catalogdRegistration?.address;
+    const out = activeCatalogd.notified(n.catalogdVersion, a ? `${a.hostname}:${a.port}` : '');
+    if (out.kind === 'ignored') {
+      log.info({ catalogdVersion: n.catalogdVersion, lastVersion: out.lastVersion }, 'Ignore the update of active catalogd since more recent update has been processed');
+    } else {
+      metrics.activeCatalogdVersion.set(activeCatalogd.version);
+      if (out.changed) log.info({ activeCatalogd: out.address, catalogdVersion: n.catalogdVersion }, 'active catalogd changed');
+    }
+    // Taken either way: an ignored notification is answered, not skipped, or it would be resent forever.
+    return true;
+  });
   const graceTimer = setInterval(() => {
     if (membership.retainedCount > 0 && !sub.inGracePeriod()) {
       membership.graceEnded();
@@ -86,7 +101,7 @@ async function main(): Promise<void> {
     ['GET /healthz', () => ({ status: 200, body: 'OK\n' })],
     ['GET /metrics', async () => ({ status: 200, body: await registry.metrics(), contentType: registry.contentType })],
     ['GET /membership', () => json(200, { num_members: membership.size, retained_in_grace_period: membership.retainedCount, members: membership.members() })],
-    ['GET /catalog', () => json(200, flags.is_coordinator ? catalog.snapshot() : { error: 'executors do not follow the catalog' })],
+    ['GET /catalog', () => json(200, flags.is_coordinator ? { ...catalog.snapshot(), ...activeCatalogd.snapshot() } : { error: 'executors do not follow the catalog' })],
     ['GET /statestore', () => json(200, sub.status())],
     ['GET /status', () => json(200, { subscriber_id: subscriberId, roles: { coordinator: flags.is_coordinator, executor: flags.is_executor }, membership: membership.members().map((m) => m.id), catalog_version: catalog.catalogVersion, statestore: sub.status() })],
   ]);
