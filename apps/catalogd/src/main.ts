@@ -83,6 +83,11 @@ async function main(): Promise<void> {
     }
     return true;
   });
+  // Impala sends an inactive catalogd no topic updates; counted so that can be observed.
+  let topicUpdatesReceived = 0;
+  sub.onTopicUpdate(CATALOG_TOPIC, () => {
+    topicUpdatesReceived++;
+  });
   sub.start();
 
   const routes = new Map<string, WebRoute>([
@@ -98,6 +103,7 @@ async function main(): Promise<void> {
           catalogd_ha: role.status(),
           catalog_service_id: catalog.catalogServiceId,
           catalog_version: catalog.catalogVersion,
+          catalog_topic_updates_received: topicUpdatesReceived,
           num_tables: catalog.list().length,
           statestore: sub.status(),
         }),
