@@ -9,6 +9,7 @@ import { StatestoreHaServiceService } from '@statestore-ha/proto';
 import type { Logger } from '@statestore-ha/daemon';
 import { startGrpcServer, type RunningGrpcServer } from './grpc-server';
 import { haPeerService } from './ha-peer-service';
+import { CatalogdHaRunner } from './catalogd-ha-runner';
 import { HaRunner } from './ha-runner';
 import { metricsObserver, refreshTopicGauges } from './metrics-observer';
 import { ALWAYS_ACTIVE } from './role-view';
@@ -73,6 +74,21 @@ async function main(): Promise<void> {
     statestoreId,
   );
   ha?.attach(core);
+  // Always on: without --enable_catalogd_ha the election makes every registering catalogd active
+  // (Impala), and coordinators still learn its address from the notification.
+  const catalogdHa = new CatalogdHaRunner({
+    election: {
+      enabled: flags.enable_catalogd_ha,
+      useSubscriberIdAsPriority: flags.use_subscriber_id_as_catalogd_priority,
+      preemptionWaitMs: flags.catalogd_ha_preemption_wait_period_ms,
+    },
+    monitoringIntervalMs: flags.active_catalogd_designation_monitoring_interval_ms,
+    resendIntervalMs: flags.update_catalogd_rpc_resend_interval_ms,
+    role: ha ?? ALWAYS_ACTIVE,
+    metrics,
+    log,
+  });
+  catalogdHa.attach(core);
   // Without HA the lone statestored is the active one (Impala: statestore.active-status).
   if (!ha) metrics.isActive.set(1);
   let ready = false;
@@ -92,6 +108,11 @@ async function main(): Promise<void> {
     ['GET /subscribers', () => json(200, subscribersPage(core, Date.now()))],
     ['GET /topics', () => json(200, topicsPage(core))],
     ['GET /ha', () => json(ha ? 200 : 404, ha ? ha.status() : { error: 'statestored HA is not enabled (--enable_statestored_ha)' })],
+    // Impala: 404 unless catalogd HA is enabled.
+    ['GET /catalog_ha_info', () => {
+      const page = catalogdHa.page();
+      return page ? json(200, page) : json(404, { error: 'catalogd HA is not enabled (--enable_catalogd_ha)' });
+    }],
   ]);
   const web = await startWebServer({ host: flags.webserver_interface, port: flags.webserver_port, routes, log });
 
@@ -101,6 +122,7 @@ async function main(): Promise<void> {
     ha.start();
     await ha.settled();
   }
+  catalogdHa.start();
   const grpc = await startGrpcServer('0.0.0.0', flags.state_store_port, [[StatestoreServiceService, subscriberService(core, log, debugNetwork)]]);
   ready = true;
   const timers = [
@@ -114,6 +136,7 @@ async function main(): Promise<void> {
   installShutdown(log, [
     () => timers.forEach(clearInterval),
     () => ha?.stop(),
+    () => catalogdHa.stop(),
     () => grpc.shutdown(2000),
     () => haServer?.shutdown(1000),
     () => web.close(),

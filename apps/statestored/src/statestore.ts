@@ -14,6 +14,7 @@ import {
 import { deltaFromWire, deltaToWire, subscriptionFromWire } from '@statestore-ha/subscriber';
 import { formatWriteProblem, isPriorityTopic, TopicStore, type TopicDeltaData } from '@statestore-ha/topics';
 import type { Logger } from '@statestore-ha/daemon';
+import type { CatalogdHaHooks } from './catalogd-ha-runner';
 import { checkRegistration, type RegistrationRejection } from './registration-check';
 import type { RoleView } from './role-view';
 import { SubscriberSession, type InFlightUpdate, type SessionLink } from './subscriber-session';
@@ -42,6 +43,9 @@ export interface StatestoreObserver {
 
 export type Clock = () => number;
 
+/** The reason a re-registration gives its predecessor; the catalogd election does not count it as a loss. */
+const SUPERSEDED = 'superseded by a new registration';
+
 /** Keys are names (table names, backend ids); anything this long is a client bug, not data. */
 const MAX_TOPIC_KEY_BYTES = 64 * 1024;
 
@@ -61,7 +65,8 @@ export class Statestore {
   readonly topics = new TopicStore();
   private readonly sessions = new Map<string, SubscriberSession>();
   private networkDisabled = false;
-  private notificationListener: NotificationListener | undefined;
+  private readonly notificationListeners: NotificationListener[] = [];
+  private catalogdHa: CatalogdHaHooks | undefined;
 
   constructor(
     private readonly opts: StatestoreOptions,
@@ -110,7 +115,7 @@ export class Statestore {
     const previous = this.sessions.get(req.subscriberId);
     if (previous) {
       // Impala: re-registering the same id first unregisters the old one (its transient entries go).
-      this.unregister(previous, 'superseded by a new registration');
+      this.unregister(previous, SUPERSEDED);
       previous.link?.close(status.ABORTED, `registration ${previous.registrationId} of ${req.subscriberId} was superseded by a newer registration of the same subscriber id`);
     }
     const subs = req.topicRegistrations.map(subscriptionFromWire);
@@ -141,11 +146,13 @@ export class Statestore {
           statestoreId: this.statestoreId,
           statestoreIsActive: this.role.isActive(),
           activeEpoch: this.role.activeEpoch(),
+          ...this.catalogdHa?.registerReplyFields(),
         },
       },
     });
     this.observer.subscribersChanged(this.sessions.size);
     this.role.subscriberRegistered(session.subscriberId, req.highestEpochSeen);
+    this.catalogdHa?.subscriberRegistered(session);
     this.log.info({ subscriberId: session.subscriberId, registrationId: session.registrationId, topics: subs.length, live: this.sessions.size }, 'subscriber registered');
     return session;
   }
@@ -157,6 +164,7 @@ export class Statestore {
     const removed = this.topics.removeSubscriber(session.subscriberId);
     this.observer.subscribersChanged(this.sessions.size);
     this.role.subscriberUnregistered(session.subscriberId);
+    this.catalogdHa?.subscriberUnregistered(session, reason === SUPERSEDED);
     this.log.info({ subscriberId: session.subscriberId, registrationId: session.registrationId, reason, transientEntriesDeleted: removed.deleted.length, live: this.sessions.size }, 'subscriber unregistered');
   }
 
@@ -224,6 +232,7 @@ export class Statestore {
     const cls = priority ? 'priority' : 'normal';
     for (const s of this.sessions.values()) {
       if (s.link === undefined || s.congested) continue;
+      if (this.catalogdHa?.receivesTopicUpdates(s) === false) continue;
       if (priority ? !s.hasPriorityTopics : !s.hasNormalTopics) continue;
       const inFlight = s.inFlight[cls];
       if (inFlight !== undefined) {
@@ -309,14 +318,19 @@ export class Statestore {
     return undefined;
   }
 
-  /** Answers to role and catalogd notifications go to whoever sent them (the HA runner). */
+  /** Answers to role and catalogd notifications go to whoever sent them (the HA and catalogd HA runners). */
   onNotificationAnswer(fn: NotificationListener): void {
-    this.notificationListener = fn;
+    this.notificationListeners.push(fn);
+  }
+
+  /** The catalogd election's say in registrations and topic updates (catalogd-ha-runner.ts). */
+  setCatalogdHa(hooks: CatalogdHaHooks): void {
+    this.catalogdHa = hooks;
   }
 
   notificationAnswered(session: SubscriberSession, answer: NotificationAnswer): void {
     if (answer.$case === 'role' && answer.value.staleEpoch) this.checkEpoch(session, answer.value.highestEpochSeen);
-    this.notificationListener?.(session.subscriberId, answer);
+    for (const fn of this.notificationListeners) fn(session.subscriberId, answer);
   }
 
   /** Sends to one registered subscriber; false if it has no open link or its link is congested. */
