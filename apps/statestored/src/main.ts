@@ -128,7 +128,8 @@ async function main(): Promise<void> {
   const timers = [
     setInterval(() => core.heartbeatTick(), Math.max(5, Math.min(50, Math.floor(flags.statestore_heartbeat_frequency_ms / 4)))),
     setInterval(() => core.updateTick(true), flags.statestore_priority_update_frequency_ms),
-    setInterval(() => core.updateTick(false), flags.statestore_update_frequency_ms),
+    // The normal loop runs at the priority cadence: its period is enforced per subscriber.
+    setInterval(() => core.updateTick(false), Math.min(flags.statestore_priority_update_frequency_ms, flags.statestore_update_frequency_ms)),
   ];
 
   log.info({ statestoreId: core.statestoreId, grpcPort: grpc.port, webPort: web.port, ha: flags.enable_statestored_ha }, 'statestored started');

@@ -46,6 +46,9 @@ export type Clock = () => number;
 /** The reason a re-registration gives its predecessor; the catalogd election does not count it as a loss. */
 const SUPERSEDED = 'superseded by a new registration';
 
+/** A full round of every topic, changed or not, every this many update periods (gap detection). */
+const FULL_ROUND_EVERY = 10;
+
 /** Keys are names (table names, backend ids); anything this long is a client bug, not data. */
 const MAX_TOPIC_KEY_BYTES = 64 * 1024;
 
@@ -184,7 +187,6 @@ export class Statestore {
 
   /** The shared heartbeat loop: called often, acts on the sessions whose deadline passed. */
   heartbeatTick(): void {
-    if (this.networkDisabled) return;
     const now = this.now();
     const freq = this.opts.heartbeatFrequencyMs;
     const askConnState = this.role.requestConnState();
@@ -193,7 +195,9 @@ export class Statestore {
       // Absolute deadlines, not accumulated intervals: a late tick does not shift the phase.
       s.nextHeartbeatAtMs += freq;
       if (s.nextHeartbeatAtMs <= now) s.nextHeartbeatAtMs = now + freq;
-      if (s.outstandingHeartbeat !== undefined || s.link === undefined) {
+      // With the debug network disabled nothing is sent, so every interval is a miss, as
+      // Impala's failing heartbeat RPCs are: subscribers drop off and the node can enter recovery.
+      if (s.outstandingHeartbeat !== undefined || s.link === undefined || this.networkDisabled) {
         s.missedHeartbeats++;
         this.observer.heartbeatFailed();
         if (s.missedHeartbeats >= this.opts.maxMissedHeartbeats) {
@@ -203,7 +207,7 @@ export class Statestore {
           continue;
         }
       }
-      if (s.link === undefined) continue;
+      if (s.link === undefined || this.networkDisabled) continue;
       const seq = ++s.heartbeatSeq;
       s.outstandingHeartbeat = { seq, sentAtMs: now };
       s.link.send({ kind: { $case: 'heartbeat', value: { seq, requestStatestoreConnState: askConnState } } });
@@ -240,11 +244,20 @@ export class Statestore {
         this.log.warn({ subscriberId: s.subscriberId, seq: inFlight.seq }, 'topic update timed out, resending');
         s.inFlight[cls] = undefined;
       }
+      // Impala sends a class every statestore_(priority_)update_frequency_ms. Here that interval
+      // is the least spacing between two updates of the class to one subscriber, and updates are
+      // change-driven (grpc-ceiling.md: no frame when nothing changed): a lone change goes out
+      // at the next tick instead of waiting out the period, a burst is still batched per period.
       if (now < s.notBeforeMs[cls]) continue;
-      const first = !s.firstUpdateAcked[cls];
-      // Change-driven: no frame when nothing changed (grpc-ceiling.md), except the first.
-      if (!first && !this.topics.hasPendingChanges(s.subscriberId, priority)) continue;
-      const deltas = this.topics.buildUpdate(s.subscriberId, priority, first);
+      // Every FULL_ROUND_EVERY periods all topics of the class go out, changed or not: Impala sends
+      // unchanged topics every round, which is how a subscriber that missed an update notices the
+      // gap on a quiet topic (its from_version answer makes us resend).
+      const everything = !s.firstUpdateAcked[cls] || now >= s.nextFullRoundMs[cls];
+      if (!everything && !this.topics.hasPendingChanges(s.subscriberId, priority)) continue;
+      const period = priority ? this.opts.priorityUpdateFrequencyMs : this.opts.updateFrequencyMs;
+      if (everything) s.nextFullRoundMs[cls] = now + FULL_ROUND_EVERY * this.opts.updateFrequencyMs;
+      s.notBeforeMs[cls] = now + period;
+      const deltas = this.topics.buildUpdate(s.subscriberId, priority, everything);
       if (deltas.length === 0) continue;
       const update: InFlightUpdate = {
         seq: s.nextUpdateSeq(),
@@ -272,6 +285,7 @@ export class Statestore {
       return;
     }
     if (msg.skipped) {
+      // Impala: after a skip the next update waits twice the period (DoSubscriberUpdate).
       session.notBeforeMs[cls] = this.now() + (cls === 'priority' ? this.opts.priorityUpdateFrequencyMs : this.opts.updateFrequencyMs);
       return;
     }

@@ -34,6 +34,8 @@ export class SubscriberSession {
   readonly firstUpdateAcked = { priority: false, normal: false };
   /** After a skipped update Impala waits twice the interval (statestore.cc DoSubscriberUpdate). */
   readonly notBeforeMs = { priority: 0, normal: 0 };
+  /** When every topic of the class goes out again, changed or not (gap detection). */
+  readonly nextFullRoundMs = { priority: 0, normal: 0 };
 
   constructor(
     readonly subscriberId: string,
