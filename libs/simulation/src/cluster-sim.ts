@@ -4,6 +4,7 @@
  * One run = one seed: a random fault schedule, a heal, then the convergence check; the
  * invariants of invariants.ts are checked after every delivered message and every timer.
  */
+import { peerConnected } from '@statestore-ha/ha';
 import { FakeClock, SeededPrng, SimNetwork } from '@statestore-ha/testing';
 import { describeFault, randomSchedule, type Fault, type FaultSchedule, type ScheduleShape } from './fault-schedule';
 import { InvariantChecker, show } from './invariants';
@@ -158,12 +159,17 @@ function apply(f: Fault, net: SimNetwork<SimMessage>, procs: ReadonlyMap<string,
   }
 }
 
-/** Null when exactly one statestored is active and every live subscriber follows it; else why not. */
+/**
+ * Null when exactly one statestored is active, the pair is formed (both see their peer, so HA
+ * heartbeats flow), and every live subscriber follows the active under its epoch; else why not.
+ */
 function converged(ss: readonly SimStatestored[], subs: readonly SimSubscriber[]): string | null {
   const active = ss.filter((s) => s.isActive());
   if (active.length !== 1) return `${active.length} active statestoreds (${ss.map((s) => `${s.name}=${s.state?.role ?? 'down'}`).join(', ')})`;
   const a = active[0];
   if (a === undefined) return 'no active';
+  const unpaired = ss.filter((s) => s.state !== null && !peerConnected(s.state));
+  if (unpaired.length > 0) return `the pair is not formed: ${unpaired.map((s) => `${s.name} (${s.state?.role ?? 'down'}) has no peer`).join(', ')}`;
   const index = a.name === STATESTOREDS[1] ? 1 : 2;
   for (const s of subs) {
     if (!s.up) continue;

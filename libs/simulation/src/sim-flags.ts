@@ -54,16 +54,20 @@ export const defaultSimFlags: SimFlags = {
 
 /** The bound's formula, printed in failure messages. */
 export const CONVERGENCE_BOUND_FORMULA =
-  'T = preemption_wait + subscriber_timeout + max_missed*heartbeat + 2*(monitoring + retry + resend + update) + cnxn_retry + 10*max_delay';
+  'T = preemption_wait + max(subscriber_timeout + max_missed*heartbeat + cnxn_retry, peer_timeout + monitoring + retry) + 2*(monitoring + retry + resend + update) + 10*max_delay';
 
 /**
- * How long after the last fault heals until exactly one statestored is active and every live
- * subscriber follows it. Why each term (worst chains, each starting at the heal):
+ * How long after the last fault heals until exactly one statestored is active, the pair is
+ * formed again (both peerConnected: HA heartbeats flow), and every live subscriber follows the
+ * active. Why each term (worst chains, each starting at the heal):
  *  - preemption_wait: a statestored restarted at the heal finishes its startup handshake
  *    (attempts x retry; with the peer reachable it is usually one round trip);
- *  - max_missed*heartbeat + subscriber_timeout + cnxn_retry: a subscriber the active dropped just
+ *  - subscriber_timeout + max_missed*heartbeat + cnxn_retry: a subscriber the active dropped just
  *    after the heal gets no more heartbeats, so it notices only when its detector times out and
  *    then re-registers at its next retry; the registration reply names the active;
+ *  - peer_timeout + monitoring + retry (the other branch of the max): a standby whose peer still
+ *    looked alive at the heal, while the active had already given it up, re-handshakes only once
+ *    its detector says FAILED (the gap Impala leaves open, reference 2.5);
  *  - 2*(monitoring + retry + resend + update): a standby may still take over on reports collected
  *    before the heal (the rule allows it); then the role broadcast (resend) reaches the
  *    subscribers, the old active steps down on their stale-epoch answers (update), and it
@@ -72,12 +76,14 @@ export const CONVERGENCE_BOUND_FORMULA =
  */
 export function convergenceBoundMs(f: SimFlags): number {
   const retry = f.statestore_ha_preemption_wait_period_ms / f.statestore_peer_cnxn_attempts;
+  const monitoring = f.statestore_ha_heartbeat_monitoring_frequency_ms;
   return (
     f.statestore_ha_preemption_wait_period_ms +
-    f.statestore_subscriber_timeout_ms +
-    f.statestore_max_missed_heartbeats * f.statestore_heartbeat_frequency_ms +
-    2 * (f.statestore_ha_heartbeat_monitoring_frequency_ms + retry + f.update_statestore_rpc_resend_interval_ms + f.statestore_update_frequency_ms) +
-    f.statestore_subscriber_cnxn_retry_interval_ms +
+    Math.max(
+      f.statestore_subscriber_timeout_ms + f.statestore_max_missed_heartbeats * f.statestore_heartbeat_frequency_ms + f.statestore_subscriber_cnxn_retry_interval_ms,
+      f.statestore_peer_timeout_ms + monitoring + retry,
+    ) +
+    2 * (monitoring + retry + f.update_statestore_rpc_resend_interval_ms + f.statestore_update_frequency_ms) +
     10 * f.healedMaxDelayMs
   );
 }
