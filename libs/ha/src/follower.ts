@@ -77,7 +77,11 @@ export type FollowerEvent =
   | { readonly kind: 'heartbeat'; readonly index: StatestoreIndex; readonly requestConnState: boolean }
   /** An UpdateStatestoredRole / RoleNotification; answered with `answerRoleNotification`. */
   | { readonly kind: 'roleNotification'; readonly index: StatestoreIndex; readonly epoch: Epoch; readonly isActive: boolean }
-  /** An UpdateState (topic deltas) carrying active_epoch; answered with `answerTopicUpdate`. */
+  /**
+   * An UpdateState (topic deltas) carrying active_epoch; answered with `answerTopicUpdate`. A
+   * CatalogdNotification carries active_epoch too and is judged the same way: feed it as a
+   * topicUpdate and apply it only if accepted.
+   */
   | { readonly kind: 'topicUpdate'; readonly index: StatestoreIndex; readonly epoch: Epoch };
 
 /** accepted: apply it. skipped: Impala's skipped=true (not from the active). stale: tell the sender. */

@@ -155,7 +155,9 @@ export type HaEffect =
   /**
    * Send a RoleNotification(is_active=true, epoch) to every registered subscriber, and resend to
    * each every update_statestore_rpc_resend_interval_ms until it acknowledges. A later
-   * broadcastRole (or a roleChanged away from active) supersedes it.
+   * broadcastRole (or a roleChanged away from active) supersedes it. Emitted on every promotion,
+   * and also, with no roleChanged, when an active moves to a fresh epoch because it heard of a
+   * newer one that nobody claims (see learnEpoch): update the epoch gauge from here.
    */
   | { readonly kind: 'broadcastRole'; readonly epoch: Epoch }
   | { readonly kind: 'recoveryModeChanged'; readonly inRecovery: boolean }
