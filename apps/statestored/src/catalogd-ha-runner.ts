@@ -224,7 +224,7 @@ export class CatalogdHaRunner implements CatalogdHaHooks {
   }
 
   private carryOut(fx: CatalogdEffect): void {
-    const { log, metrics } = this.o;
+    const { log } = this.o;
     switch (fx.kind) {
       case 'catalogdDesignated':
         this.stamp();
