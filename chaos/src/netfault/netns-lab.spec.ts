@@ -2,7 +2,7 @@
  * Real namespaces, veths, firewall rules and TCP between two nodes. Needs root; skipped with
  * the reason printed otherwise. Each test makes its own lab and removes it in `finally`.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
@@ -10,7 +10,7 @@ import * as path from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { build } from 'esbuild';
 import { canUseNetns } from './netns-capability';
-import { NetemUnavailableError, NetnsLab, withNetnsLab } from './netns-lab';
+import { NetemUnavailableError, NetnsLab, sweepStaleLabs, withNetnsLab } from './netns-lab';
 
 jest.setTimeout(60_000);
 
@@ -269,6 +269,28 @@ describeIfNetns(suiteTitle, () => {
       }
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('sweepStaleLabs removes what a SIGKILLed process left, and nothing of live ones', async () => {
+    const dead = spawn(process.execPath, ['-e', '']);
+    await new Promise((resolve) => dead.once('exit', resolve));
+    const stale = `chaos-${dead.pid}-dead0-x`;
+    const staleBridge = 'chbdead0';
+    execFileSync('ip', ['netns', 'add', stale]);
+    execFileSync('ip', ['link', 'add', staleBridge, 'type', 'bridge']);
+    const live = await NetnsLab.create({ bridge: 'host' });
+    try {
+      await live.addNode('a');
+      const removed = await sweepStaleLabs();
+      expect(removed).toEqual(expect.arrayContaining([stale, staleBridge]));
+      expect(labLeftovers('dead0')).toEqual([]);
+      expect(labLeftovers(live.id).length).toBeGreaterThan(0);
+    } finally {
+      await live.cleanup();
+      // Left only if the sweep failed; the assertions above report that.
+      spawnSync('ip', ['netns', 'del', stale], { stdio: 'ignore' });
+      spawnSync('ip', ['link', 'del', staleBridge], { stdio: 'ignore' });
     }
   });
 
