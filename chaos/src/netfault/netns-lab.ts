@@ -26,7 +26,12 @@ const FIRST_NODE_HOST = 10;
 const MAX_NODES = 200;
 
 export interface NetnsLabOptions {
-  /** Where the bridge lives: 'namespace' (default, invisible to the host) or 'host'. */
+  /**
+   * Where the bridge lives: 'namespace' (default, invisible to the host) or 'host'. On the
+   * host, bridged node-to-node traffic also passes the host's FORWARD chain when br_netfilter
+   * is loaded (bridge-nf-call-iptables=1, as here); a host whose FORWARD policy is DROP (what
+   * Docker sets) would then cut every link. Here the policy is ACCEPT.
+   */
   bridge?: 'namespace' | 'host';
   /** Firewall tool for the cuts; default iptables when present, else nft. */
   firewall?: FirewallKind;
