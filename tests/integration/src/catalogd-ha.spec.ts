@@ -1,4 +1,6 @@
 import type { Cluster, DaemonProcess } from '@statestore-ha/cluster';
+import { HA_STATESTORED, HA_SUBSCRIBER, waitForActive } from './ha-cluster';
+import { metricValue } from './metric-value';
 import { eventually, startTestCluster } from './test-cluster';
 
 // Impala tests/custom_cluster/test_catalogd_ha.py, on real processes: one statestored with
@@ -221,5 +223,62 @@ describe('without --enable_catalogd_ha nothing changes: the lone catalogd is act
     expect((await status(catalogd)).is_active).toBe(true);
     await coordinatorsFollow([coordinator], (await status(catalogd)).address);
     await tableReachesCoordinators(catalogd, [coordinator], 'db.no_ha');
+  });
+});
+
+describe('catalogd HA under statestored HA: the new active statestored hands out the designation again', () => {
+  let cluster: Cluster;
+  let catalogds: DaemonProcess[];
+  let coordinators: DaemonProcess[];
+
+  beforeAll(async () => {
+    cluster = await startTestCluster({
+      ha: true,
+      catalogds: 2,
+      coordinators: 2,
+      executors: 0,
+      // Subscriber-id priority: both statestoreds elect the same catalogd (Impala's advice, §4).
+      statestored: { ...HA_STATESTORED, ...CATALOGD_HA_STATESTORED },
+      subscriber: HA_SUBSCRIBER,
+      catalogd: { enable_catalogd_ha: true },
+    });
+    catalogds = cluster.byApp('catalogd');
+    coordinators = cluster.byApp('impalad');
+  });
+  afterAll(async () => {
+    await cluster?.stop();
+  });
+
+  it('only the active statestored notifies; after it is killed the standby resends under a newer version and DDL keeps working', async () => {
+    await waitForActive(cluster, 1);
+    const [ss1, ss2] = [cluster.get('statestored-1'), cluster.get('statestored-2')];
+    const [active] = await roles(catalogds);
+    const activeAddress = (await status(active)).address;
+    await coordinatorsFollow(coordinators, activeAddress);
+    await tableReachesCoordinators(active, coordinators, 'db.before_ss_failover');
+    expect(await haInfo(ss2)).toEqual({ is_active_statestored: false, message: 'The current statestored is inactive.' });
+    const standbyMetrics = await ss2.getText('/metrics');
+    for (const result of ['ok', 'skipped', 'failed']) expect(metricValue(standbyMetrics, 'statestore_catalogd_notifications_total', { result })).toBe(0);
+    const before = (await haInfo(ss1)).active_catalogd_version;
+
+    await ss1.kill();
+    await waitForActive(cluster, 2);
+    const info = await eventually('statestored-2 to hand out the designation', async () => {
+      const i = await haInfo(ss2);
+      return i.is_active_statestored && i.has_active_catalogd && i.active_catalogd_version > before ? i : undefined;
+    });
+    expect(info.active_catalogd_address).toBe(activeAddress);
+    for (const c of coordinators) {
+      await eventually(`${c.name} to apply statestored-2's designation`, async () =>
+        (await coordinatorCatalog(c)).active_catalogd_version === info.active_catalogd_version ? true : undefined);
+      expect((await coordinatorCatalog(c)).active_catalogd_address).toBe(activeAddress);
+    }
+    const [stillActive] = await roles(catalogds);
+    expect(stillActive).toBe(active);
+    // The new active statestored started everyone over: the catalogd republished its catalog there.
+    for (const c of coordinators) {
+      await eventually(`${c.name} to keep db.before_ss_failover`, async () => ((await coordinatorCatalog(c)).tables.includes('db.before_ss_failover') ? true : undefined));
+    }
+    await tableReachesCoordinators(active, coordinators, 'db.after_ss_failover');
   });
 });
