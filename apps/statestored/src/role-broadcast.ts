@@ -23,7 +23,10 @@ export class RoleBroadcast {
   resend(send: (subscriberId: string) => boolean): { sent: number; failed: number } {
     let sent = 0;
     let failed = 0;
-    for (const id of this.pending) (send(id) ? sent++ : failed++);
+    for (const id of this.pending) {
+      if (send(id)) sent++;
+      else failed++;
+    }
     return { sent, failed };
   }
 
