@@ -80,18 +80,18 @@ interface Setup {
   runner: CatalogdHaRunner;
   metrics: StatestoredMetrics;
   clock: { now: number };
-  role: { active: boolean };
+  role: { active: boolean; epoch: number };
 }
 
 function setup(o: { enabled?: boolean; waitMs?: number; active?: boolean } = {}): Setup {
   const clock = { now: 1_000_000 };
-  const role = { active: o.active ?? true };
+  const role = { active: o.active ?? true, epoch: 7 };
   const metrics = createStatestoredMetrics(createRegistry('statestored'));
   const runner = new CatalogdHaRunner({
     election: { enabled: o.enabled ?? true, useSubscriberIdAsPriority: true, preemptionWaitMs: o.waitMs ?? 10_000 },
     monitoringIntervalMs: 100,
     resendIntervalMs: 100,
-    role: { isActive: () => role.active, activeEpoch: () => 7 },
+    role: { isActive: () => role.active, activeEpoch: () => role.epoch },
     metrics,
     log: createLogger('statestored', 'silent'),
     now: () => clock.now,
@@ -198,6 +198,15 @@ describe('CatalogdHaRunner', () => {
       expect(sent.map((s) => s.to).sort()).toEqual([coord.subscriberId, 'catalog-server@h:26000'].sort());
       expect(sent[0]?.n.catalogdVersion).toBe(1_001_000);
       expect(core.hooks?.registerReplyFields()).toEqual({ catalogdRegistration: expect.objectContaining({ forceCatalogdActive: true }), catalogdVersion: 1_001_000 });
+      runner.tick();
+      expect(core.takeSent()).toEqual([]); // still active under the same epoch: nothing new to say
+      // Stepped down and promoted again between two ticks: a new epoch is a new promotion.
+      role.epoch = 9;
+      runner.tick();
+      expect(core.takeSent().map((s) => [s.n.catalogdVersion, s.n.activeEpoch])).toEqual([
+        [1_001_001, 9],
+        [1_001_001, 9],
+      ]);
     } finally {
       runner.stop();
     }

@@ -88,7 +88,8 @@ export class CatalogdHaRunner implements CatalogdHaHooks {
   /** Subscribers still to be told the current designation. */
   private readonly pending = new Set<string>();
   private readonly notified = new Map<string, Notified>();
-  private wasActive = false;
+  /** The epoch this statestored was active under at the last tick; null while not active. */
+  private activeUnder: number | null = null;
   private timers: NodeJS.Timeout[] = [];
 
   constructor(private readonly o: CatalogdHaRunnerOptions) {
@@ -106,7 +107,7 @@ export class CatalogdHaRunner implements CatalogdHaHooks {
 
   /** Starts the two loops; call once the statestored's role is settled. */
   start(): void {
-    this.wasActive = this.o.role.isActive();
+    this.activeUnder = this.activeEpochNow();
     this.timers = [setInterval(() => this.tick(), this.o.monitoringIntervalMs), setInterval(() => this.resend(), this.o.resendIntervalMs)];
   }
 
@@ -118,10 +119,12 @@ export class CatalogdHaRunner implements CatalogdHaHooks {
   /** CheckActiveCatalog(): promotes a lone catalogd after the wait; also notices a role change of this statestored. */
   tick(): void {
     this.feed({ kind: 'tick' });
-    const active = this.o.role.isActive();
-    if (active === this.wasActive) return;
-    this.wasActive = active;
-    if (!active) {
+    const epoch = this.activeEpochNow();
+    // A new epoch counts as a promotion too: the statestored may have stepped down and come back
+    // between two ticks, and its subscribers may have followed the other one meanwhile.
+    if (epoch === this.activeUnder) return;
+    this.activeUnder = epoch;
+    if (epoch === null) {
       this.pending.clear();
       return;
     }
@@ -240,6 +243,10 @@ export class CatalogdHaRunner implements CatalogdHaHooks {
         log.warn({ catalogdVersion: this.wireVersion }, 'no active catalogd: the active one left and no standby is registered');
         return;
     }
+  }
+
+  private activeEpochNow(): number | null {
+    return this.o.role.isActive() ? this.o.role.activeEpoch() : null;
   }
 
   private stamp(): void {

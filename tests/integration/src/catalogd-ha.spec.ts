@@ -35,7 +35,8 @@ interface CatalogHaInfo {
 const CATALOGD_HA_STATESTORED = {
   enable_catalogd_ha: true,
   use_subscriber_id_as_catalogd_priority: true,
-  catalogd_ha_preemption_wait_period_ms: 2000,
+  // Long enough that both catalogds register before it ends, so priority (not arrival) decides.
+  catalogd_ha_preemption_wait_period_ms: 5000,
   active_catalogd_designation_monitoring_interval_ms: 50,
   update_catalogd_rpc_resend_interval_ms: 50,
 };
