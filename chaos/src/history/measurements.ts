@@ -1,0 +1,82 @@
+/**
+ * The numbers of one run, all from its history, all in ms from the first fault:
+ *  - detection: until the standby promoted itself ("role changed" to active, reason takeover);
+ *  - failover: until more than half of the subscribers followed the new active;
+ *  - full convergence: until the cluster was settled for good (settled-state.ts), also given
+ *    from the heal, which is what the convergence bound is about;
+ *  - unavailability: windows with no active followed by a majority (cluster-timeline.ts).
+ */
+import { STATESTORED_NAMES, statestoreIndex } from '../cluster';
+import type { StatestoredName } from '../cluster';
+import { ClusterTimeline } from './cluster-timeline';
+import type { Window } from './cluster-timeline';
+import type { FaultEvent, RoleChangeEvent, RunEvent } from './run-events';
+import { settledFrom } from './settled-state';
+
+export interface Promotion {
+  readonly t: number;
+  readonly daemon: string;
+  readonly epoch: bigint;
+  readonly reason: string;
+}
+
+export interface Measurements {
+  readonly faultAtMs: number;
+  /** The last heal (healAll, resume or restart). */
+  readonly healAtMs: number;
+  readonly endAtMs: number;
+  /** Promotions to active after the first fault (handshakes of restarted daemons included). */
+  readonly promotions: readonly Promotion[];
+  readonly detectionMs: number | undefined;
+  readonly failoverMs: number | undefined;
+  readonly fullConvergenceMs: number | undefined;
+  readonly convergenceAfterHealMs: number | undefined;
+  readonly settledActive: StatestoredName | undefined;
+  readonly unavailable: readonly Window[];
+  readonly unavailableTotalMs: number;
+}
+
+const HEALS = new Set(['healAll', 'resume', 'restart']);
+
+export function measure(events: readonly RunEvent[], subscribers: readonly string[], startAtMs: number): Measurements {
+  const faults = events.filter((e): e is FaultEvent => e.kind === 'fault');
+  const firstFault = faults.find((f) => !HEALS.has(f.action));
+  const faultAtMs = firstFault?.t ?? startAtMs;
+  const healAtMs = Math.max(faultAtMs, ...faults.filter((f) => HEALS.has(f.action)).map((f) => f.t));
+  const endAtMs = Math.max(...events.map((e) => e.t));
+  const promotions = events
+    .filter((e): e is RoleChangeEvent => e.kind === 'roleChange' && e.to === 'active' && e.t >= faultAtMs)
+    .sort((a, b) => a.t - b.t)
+    .map(({ t, daemon, epoch, reason }) => ({ t, daemon, epoch, reason }));
+  const takeover = promotions.find((p) => p.reason === 'takeover');
+  let failoverAt: number | undefined;
+  if (takeover) {
+    const index = statestoreIndex(takeover.daemon as StatestoredName);
+    const followed = new Set<string>();
+    for (const e of [...events].sort((a, b) => a.t - b.t)) {
+      if (e.kind !== 'follow' || e.t < takeover.t || e.to !== index || e.epoch < takeover.epoch) continue;
+      followed.add(e.daemon);
+      if (followed.size > subscribers.length / 2) {
+        failoverAt = e.t;
+        break;
+      }
+    }
+  }
+  const daemons = [...STATESTORED_NAMES, ...subscribers];
+  const settled = settledFrom(events, daemons, healAtMs);
+  const timeline = new ClusterTimeline(events, STATESTORED_NAMES, subscribers);
+  const unavailable = timeline.unavailableWindows(faultAtMs, endAtMs);
+  return {
+    faultAtMs,
+    healAtMs,
+    endAtMs,
+    promotions,
+    detectionMs: takeover ? takeover.t - faultAtMs : undefined,
+    failoverMs: failoverAt === undefined ? undefined : failoverAt - faultAtMs,
+    fullConvergenceMs: settled ? settled.t - faultAtMs : undefined,
+    convergenceAfterHealMs: settled ? Math.max(0, settled.t - healAtMs) : undefined,
+    settledActive: settled?.active,
+    unavailable,
+    unavailableTotalMs: unavailable.reduce((sum, w) => sum + (w.endMs - w.startMs), 0),
+  };
+}

@@ -1,0 +1,128 @@
+/**
+ * Cross-checks what Prometheus scraped against the run's history: every change of
+ * `statestore_is_active` a statestored logged, and every switch a subscriber logged
+ * (`statestore_subscriber_is_active_statestore{statestore}` going to 1), must show up in the
+ * raw scraped samples within one scrape interval of the logged time; the counters
+ * (`statestore_role_changes_total`, `statestore_failover_duration_seconds_count`) must equal
+ * the logged counts of the daemon's current process. Scraped gauges cannot time a failover
+ * (anchors.md section 3): the timing comes from the history; this only proves the two agree.
+ */
+import type { PrometheusClient, Series } from '../prometheus';
+import { statestoreIndex, STATESTORED_NAMES } from '../cluster';
+import type { FaultEvent, FollowEvent, RoleChangeEvent, RunEvent } from './run-events';
+
+export interface AgreementResult {
+  readonly compared: number;
+  /** Transitions too short-lived to be scraped, or before the first scrape, or around a kill/pause. */
+  readonly skipped: number;
+  readonly maxAbsDeltaMs: number;
+  readonly disagreements: readonly string[];
+  /** sum(statestore_is_active) at the end of the run. */
+  readonly activeSumAtEnd: number | undefined;
+}
+
+interface Transition {
+  readonly t: number;
+  readonly value: number;
+  /** How long the value held (until the next transition or the end). */
+  readonly heldMs: number;
+}
+
+/** Changes in a series of raw samples, with the sample time in ms. */
+function scrapedTransitions(series: Series | undefined): { first: number; changes: { t: number; value: number }[] } {
+  const points = series?.points ?? [];
+  const changes: { t: number; value: number }[] = [];
+  for (let i = 1; i < points.length; i++) {
+    const [prev, cur] = [points[i - 1], points[i]];
+    if (prev && cur && prev.value !== cur.value) changes.push({ t: cur.time * 1000, value: cur.value });
+  }
+  return { first: (points[0]?.time ?? Number.POSITIVE_INFINITY) * 1000, changes };
+}
+
+function withHold(ts: readonly { t: number; value: number }[], endMs: number): Transition[] {
+  return ts.map((x, i) => ({ ...x, heldMs: (ts[i + 1]?.t ?? endMs) - x.t }));
+}
+
+export interface AgreementInput {
+  readonly client: PrometheusClient;
+  /** Label every target of this run carries: { run: id }. */
+  readonly runLabel: string;
+  readonly events: readonly RunEvent[];
+  readonly subscribers: readonly string[];
+  readonly scrapeIntervalMs: number;
+  readonly startMs: number;
+  readonly endMs: number;
+}
+
+export async function checkPrometheusAgreement(input: AgreementInput): Promise<AgreementResult> {
+  const { client, runLabel, events, scrapeIntervalMs, endMs } = input;
+  const sel = `{run="${runLabel}"}`;
+  const rangeS = Math.ceil((endMs - input.startMs) / 1000) + 10;
+  const at = endMs / 1000;
+  const matrix = async (metric: string): Promise<Series[]> => {
+    const r = await client.query(`${metric}${sel}[${rangeS}s]`, at);
+    return r.resultType === 'matrix' ? [...r.series] : [];
+  };
+  const faults = events.filter((e): e is FaultEvent => e.kind === 'fault' && ['kill', 'pause', 'restart', 'resume'].includes(e.action));
+  // A logged change right before a kill or pause may never be scraped: not a disagreement.
+  const nearProcessFault = (daemon: string, t: number): boolean => faults.some((f) => f.daemons.includes(daemon) && f.t >= t - 2 * scrapeIntervalMs && f.t <= t + 2 * scrapeIntervalMs);
+  const out = { compared: 0, skipped: 0, maxAbsDeltaMs: 0, disagreements: [] as string[] };
+
+  const compare = (what: string, daemon: string, logged: Transition[], scraped: { first: number; changes: { t: number; value: number }[] }): void => {
+    const pool = [...scraped.changes];
+    for (const l of logged) {
+      if (l.heldMs < 2 * scrapeIntervalMs || l.t < scraped.first + scrapeIntervalMs || nearProcessFault(daemon, l.t)) {
+        out.skipped++;
+        continue;
+      }
+      const i = pool.findIndex((s) => s.value === l.value && s.t >= l.t - scrapeIntervalMs && s.t <= l.t + scrapeIntervalMs);
+      out.compared++;
+      if (i < 0) {
+        const nearest = pool.filter((s) => s.value === l.value).map((s) => s.t - l.t).sort((a, b) => Math.abs(a) - Math.abs(b))[0];
+        out.disagreements.push(`${daemon} ${what}=${l.value} logged at ${new Date(l.t).toISOString()}: no scraped change within ${scrapeIntervalMs} ms (nearest ${nearest === undefined ? 'none' : `${nearest} ms`})`);
+        continue;
+      }
+      const [match] = pool.splice(i, 1);
+      if (match) out.maxAbsDeltaMs = Math.max(out.maxAbsDeltaMs, Math.abs(match.t - l.t));
+    }
+  };
+
+  const isActive = await matrix('statestore_is_active');
+  for (const ss of STATESTORED_NAMES) {
+    const changes = events
+      .filter((e): e is RoleChangeEvent => e.kind === 'roleChange' && e.daemon === ss && (e.from === 'active') !== (e.to === 'active'))
+      .sort((a, b) => a.t - b.t)
+      .map((e) => ({ t: e.t, value: e.to === 'active' ? 1 : 0 }));
+    compare('statestore_is_active', ss, withHold(changes, endMs), scrapedTransitions(isActive.find((s) => s.metric['daemon'] === ss)));
+  }
+  const following = await matrix('statestore_subscriber_is_active_statestore');
+  for (const sub of input.subscribers) {
+    const follows = events.filter((e): e is FollowEvent => e.kind === 'follow' && e.daemon === sub).sort((a, b) => a.t - b.t);
+    for (const ss of STATESTORED_NAMES) {
+      const index = statestoreIndex(ss);
+      const changes = follows.filter((f) => f.to === index || f.from === index).map((f) => ({ t: f.t, value: f.to === index ? 1 : 0 }));
+      const series = following.find((s) => s.metric['daemon'] === sub && s.metric['statestore'] === String(index));
+      compare(`statestore_subscriber_is_active_statestore{statestore="${index}"}`, sub, withHold(changes, endMs).filter((c) => c.value === 1), scrapedTransitions(series));
+    }
+  }
+  await checkCounters(input, sel, out.disagreements);
+  const sum = await client.query(`sum(statestore_is_active${sel})`, at);
+  const activeSumAtEnd = sum.resultType === 'vector' ? sum.samples[0]?.value : undefined;
+  return { ...out, activeSumAtEnd };
+}
+
+/** Counters reset with the process: compare with the events logged by the last pid only. */
+async function checkCounters(input: AgreementInput, sel: string, disagreements: string[]): Promise<void> {
+  const promotions = await input.client.vectorByLabel(`statestore_role_changes_total${sel.replace('}', ',to="active"}')}`, 'daemon');
+  const failovers = await input.client.vectorByLabel(`statestore_failover_duration_seconds_count${sel}`, 'daemon');
+  for (const ss of STATESTORED_NAMES) {
+    const mine = input.events.filter((e): e is RoleChangeEvent => e.kind === 'roleChange' && e.daemon === ss);
+    const lastPid = mine[mine.length - 1]?.pid;
+    if (lastPid === undefined || !promotions.has(ss)) continue;
+    const current = mine.filter((e) => e.pid === lastPid);
+    const loggedPromotions = current.filter((e) => e.to === 'active').length;
+    const loggedTakeovers = current.filter((e) => e.to === 'active' && e.failoverMs !== null).length;
+    if (promotions.get(ss) !== loggedPromotions) disagreements.push(`${ss}: statestore_role_changes_total{to="active"} scraped ${promotions.get(ss)}, logged ${loggedPromotions}`);
+    if ((failovers.get(ss) ?? 0) !== loggedTakeovers) disagreements.push(`${ss}: statestore_failover_duration_seconds_count scraped ${failovers.get(ss) ?? 0}, logged ${loggedTakeovers}`);
+  }
+}
