@@ -36,7 +36,7 @@ export interface SimResult {
   readonly schedule: FaultSchedule;
 }
 
-export const defaultShape: ScheduleShape = { settleMs: 1500, windowMs: 3000, maxFaults: 4 };
+export const defaultShape: ScheduleShape = { settleMs: 1000, windowMs: 3000, maxFaults: 4 };
 
 /** The command that replays one seed (printed with every failure). */
 export function replayCommand(seed: number): string {
@@ -77,11 +77,15 @@ export function runSimulation(opts: SimOptions): SimResult {
     }
   });
 
-  // Run, checking the safety invariants after every step.
+  // Run, checking the safety invariants after every step. Once converged, keep going for
+  // `stable` (longer than the peer timeout, so a takeover still in the making would show), then
+  // stop: running on to heal + bound would only repeat steady-state heartbeats.
   const end = schedule.healAtMs + bound;
+  const stable = flags.statestore_peer_timeout_ms + flags.statestore_ha_heartbeat_monitoring_frequency_ms;
   let convergedSince: number | null = null;
   const checkEvery = 10;
   let nextConvergenceCheck = schedule.healAtMs;
+  let stoppedEarly = false;
   while (checker.failed === null) {
     const next = clock.nextAt();
     if (next === null || next > end) break;
@@ -91,9 +95,13 @@ export function runSimulation(opts: SimOptions): SimResult {
       const c = converged(ss, subs);
       if (c === null) convergedSince ??= clock.now();
       else convergedSince = null;
+      if (convergedSince !== null && clock.now() - convergedSince >= stable) {
+        stoppedEarly = true;
+        break;
+      }
     }
   }
-  if (checker.failed === null) clock.runUntil(end);
+  if (checker.failed === null && !stoppedEarly) clock.runUntil(end);
   if (checker.failed === null) {
     const why = converged(ss, subs);
     if (why !== null) {
