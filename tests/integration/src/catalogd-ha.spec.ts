@@ -204,6 +204,17 @@ describe('catalogd HA: one statestored, two catalogds, two coordinators (real pr
     await tableReachesCoordinators(standby, coordinators, 'db.after_manual_failover');
     expect((await status(active)).catalogd_ha.role_changes).toBeGreaterThanOrEqual(2);
   });
+  it('a restarted coordinator learns the active catalogd when it registers (no new designation needed)', async () => {
+    const [active] = await roles(catalogds);
+    const before = (await haInfo(ss)).active_catalogd_version;
+    const coordinator = coordinators[coordinators.length - 1] as DaemonProcess;
+    expect(await coordinator.stop()).toBe(0);
+    coordinator.start();
+    await coordinator.waitHealthy();
+    await coordinatorsFollow([coordinator], (await status(active)).address, 5_000);
+    expect((await coordinatorCatalog(coordinator)).active_catalogd_version).toBe(before);
+    expect((await haInfo(ss)).active_catalogd_version).toBe(before);
+  });
 });
 
 describe('without --enable_catalogd_ha nothing changes: the lone catalogd is active', () => {
