@@ -14,7 +14,6 @@ function run(faults: FaultSchedule['faults'], opts: { subscribers?: number; skip
   });
 }
 
-const subs3 = ['catalogd1', 'impalad1', 'impalad2'];
 
 describe('cluster simulator, deterministic cases', () => {
   it('without faults converges on one active with every subscriber following it', () => {
@@ -39,7 +38,7 @@ describe('cluster simulator, deterministic cases', () => {
   });
 
   it('a majority losing the active while the peer link is up causes no takeover (the peer is alive)', () => {
-    const r = run([at(1500, { kind: 'cutSubscribers', statestored: 'ss1', subscribers: ['impalad1', 'impalad2'] })]);
+    const r = run([at(1500, { kind: 'cutSubscribers', statestored: 'ss1', subscribers: ['catalogd2', 'impalad1'] })]);
     expect(r.failure).toBeNull();
     expect(r.takeovers).toBe(0);
   });
@@ -47,7 +46,7 @@ describe('cluster simulator, deterministic cases', () => {
   it('a majority losing the active with the peer link cut causes a takeover, then converges', () => {
     const r = run([
       at(1500, { kind: 'partition', a: 'ss1', b: 'ss2' }),
-      at(1500, { kind: 'cutSubscribers', statestored: 'ss1', subscribers: ['impalad1', 'impalad2'] }),
+      at(1500, { kind: 'cutSubscribers', statestored: 'ss1', subscribers: ['catalogd2', 'impalad1'] }),
     ]);
     expect(r.failure).toBeNull();
     expect(r.takeovers).toBe(1);
@@ -60,12 +59,20 @@ describe('cluster simulator, deterministic cases', () => {
     expect(r.takeovers).toBe(1);
   });
 
+  it('the active catalogd crashing moves the designation to the other catalogd, which keeps it after the restart', () => {
+    const r = run([at(1500, { kind: 'crash', node: 'catalogd1' })]);
+    expect(r.failure).toBeNull();
+    const ss1 = r.decisions.filter((d) => d.includes('ss1#0 catalogd'));
+    expect(ss1[0]).toMatch(/active=catalogd1 v1 priority/);
+    expect(ss1).toContainEqual(expect.stringMatching(/active=catalogd2 v2 failover/));
+    expect(ss1[ss1.length - 1]).toMatch(/active=catalogd2/);
+  });
+
   it('with statestore_ha_unsafe_skip_majority_check the peer-link cut alone causes a takeover and the checker FAILS', () => {
     const r = run([at(1500, { kind: 'partition', a: 'ss1', b: 'ss2' })], { skip: true });
     expect(r.ok).toBe(false);
     expect(r.failure).toMatch(/takeover without a majority of subscribers losing the active: 0\/3/);
     expect(r.failure).toMatch(/SIM_SEED=42 npx jest -c libs\/simulation\/jest.config.cjs -t replay/);
-    void subs3;
   });
 
   it('with statestore_ha_unsafe_skip_majority_check random schedules FAIL on some seeds (the simulator catches the bug)', () => {

@@ -1,5 +1,5 @@
 /**
- * The deterministic simulator: two statestoreds and N subscribers (the first is a catalogd) on
+ * The deterministic simulator: two statestoreds and N subscribers (the first two are catalogds) on
  * the simulated network and fake clock of libs/testing, running the real libs/ha machines.
  * One run = one seed: a random fault schedule, a heal, then the convergence check; the
  * invariants of invariants.ts are checked after every delivered message and every timer.
@@ -34,6 +34,8 @@ export interface SimResult {
   readonly takeovers: number;
   readonly messages: number;
   readonly schedule: FaultSchedule;
+  /** Role changes and catalogd designations, as `t=<ms> <node> <what>` lines. */
+  readonly decisions: readonly string[];
 }
 
 export const defaultShape: ScheduleShape = { settleMs: 1000, windowMs: 3000, maxFaults: 4 };
@@ -50,7 +52,7 @@ export function runSimulation(opts: SimOptions): SimResult {
   const net = new SimNetwork<SimMessage>(clock, prng.fork(), { minDelayMs: 1, maxDelayMs: flags.healedMaxDelayMs, dropRate: 0 });
   const checker = new InvariantChecker();
   const nSubs = opts.subscribers ?? prng.int(1, 5);
-  const subNames = Array.from({ length: nSubs }, (_, i) => (i === 0 ? 'catalogd1' : `impalad${i}`));
+  const subNames = Array.from({ length: nSubs }, (_, i) => (i < 2 ? `catalogd${i + 1}` : `impalad${i - 1}`));
   const ssNames = [STATESTOREDS[1], STATESTOREDS[2]];
   const ss = [
     new SimStatestored(ssNames[0] ?? 'ss1', ssNames[1] ?? 'ss2', flags, clock, net, checker, subNames),
@@ -121,6 +123,10 @@ export function runSimulation(opts: SimOptions): SimResult {
     takeovers,
     messages: net.stats.sent,
     schedule,
+    decisions: checker.history
+      .events()
+      .filter((e) => e.kind === 'role' || e.kind === 'catalogd')
+      .map((e) => `t=${Math.round(e.t)} ${e.observer} ${e.kind} ${show(e.data)}`),
   };
 }
 
@@ -185,6 +191,12 @@ function converged(ss: readonly SimStatestored[], subs: readonly SimSubscriber[]
     if (s.follows() !== index || f.highestEpoch !== a.epoch()) {
       return `${s.name} follows ${s.follows() ?? 'none'} at epoch ${f.highestEpoch}, active is ${a.name} at epoch ${a.epoch()}`;
     }
+  }
+  // The active statestored's catalogd election names a live catalogd registered with it.
+  const registered = subs.filter((s) => s.up && s.name.startsWith('catalogd') && a.hasRegistered(s.name)).map((s) => s.name);
+  const cat = a.activeCatalogd();
+  if (registered.length > 0 && (cat === null || !registered.includes(cat))) {
+    return `${a.name} designates catalogd ${cat ?? 'none'}, registered live catalogds: ${registered.join(', ')}`;
   }
   return null;
 }

@@ -7,6 +7,7 @@
  */
 import {
   acceptsRegistrations,
+  activeCatalogd,
   activeEpoch,
   epochSlot,
   initialCatalogdElection,
@@ -75,6 +76,15 @@ export class SimStatestored extends SimProcess {
 
   isActive(): boolean {
     return this.up && this.ha !== null && isActive(this.ha);
+  }
+
+  hasRegistered(subscriber: string): boolean {
+    return this.subs.has(subscriber);
+  }
+
+  /** The catalogd this statestored's election designates (Impala's active_catalogd). */
+  activeCatalogd(): string | null {
+    return activeCatalogd(this.catalogd)?.subscriberId ?? null;
   }
 
   epoch(): number {
