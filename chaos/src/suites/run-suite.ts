@@ -1,0 +1,107 @@
+/**
+ * Runs a suite's scenarios on every requested fault kind, with one real Prometheus (Debian's
+ * binary, 250 ms scrapes) and one toxiproxy server for the whole run. A fault kind this machine
+ * cannot provide (netns without root) is skipped with its reason printed and reported; a
+ * scenario needing what a kind lacks (latency on netns) is skipped the same way. Everything
+ * started is stopped in `finally`, and on process exit by the hooks below it.
+ */
+import { NetnsLinkFaults, ProcessRuntime, ToxiproxyLinkFaults } from '../cluster';
+import type { FaultKind, LinkFaults } from '../cluster';
+import { PrometheusServer, prometheusVersion } from '../prometheus';
+import { CRASH_SCENARIOS, nemesisScenario, PARTITION_SCENARIOS, runScenario } from '../scenarios';
+import type { Scenario, ScenarioResult } from '../scenarios';
+import { formatResultRow } from '../report';
+import type { SuiteOptions } from './suite-options';
+
+export interface SkippedKind {
+  readonly faultKind: FaultKind;
+  readonly reason: string;
+}
+
+export interface SuiteRun {
+  readonly options: Omit<SuiteOptions, 'log'>;
+  readonly startedAtMs: number;
+  readonly durationMs: number;
+  readonly results: readonly ScenarioResult[];
+  readonly skippedKinds: readonly SkippedKind[];
+  /** Which injectors and Prometheus ran, named for the report. */
+  readonly injectors: Readonly<Record<string, string>>;
+  readonly prometheus: string;
+}
+
+export class RuntimeUnavailableError extends Error {
+  override readonly name = 'RuntimeUnavailableError';
+  constructor(readonly runtime: string, reason: string) {
+    super(`runtime ${runtime} unavailable: ${reason}`);
+  }
+}
+
+export function scenariosOf(options: Pick<SuiteOptions, 'suite' | 'durationS' | 'only'>): Scenario[] {
+  const all = options.suite === 'partition' ? PARTITION_SCENARIOS : options.suite === 'crash' ? CRASH_SCENARIOS : [nemesisScenario(options.durationS)];
+  return options.only.length === 0 ? [...all] : all.filter((s) => options.only.includes(s.id));
+}
+
+async function openFaults(kind: FaultKind, options: SuiteOptions): Promise<LinkFaults | SkippedKind> {
+  if (kind === 'netns') {
+    const reason = NetnsLinkFaults.unavailableReason();
+    return reason ? { faultKind: kind, reason } : NetnsLinkFaults.create();
+  }
+  return ToxiproxyLinkFaults.start(options.toxiproxyMainJs ? { mainJs: options.toxiproxyMainJs } : {});
+}
+
+export async function runSuite(options: SuiteOptions): Promise<SuiteRun> {
+  if (options.runtime === 'containers') {
+    // The interface is runtime-agnostic (cluster/cluster-runtime.ts); the container runtime is not written yet.
+    throw new RuntimeUnavailableError('containers', 'not implemented yet: use --runtime=process');
+  }
+  const startedAtMs = Date.now();
+  const scenarios = scenariosOf(options);
+  const results: ScenarioResult[] = [];
+  const skippedKinds: SkippedKind[] = [];
+  const injectors: Record<string, string> = {};
+  const prometheus = await PrometheusServer.start({ scrapeIntervalMs: options.scrapeIntervalMs });
+  const promName = `${prometheusVersion() ?? 'prometheus'} at ${prometheus.url}, scrape every ${options.scrapeIntervalMs} ms`;
+  options.log(`prometheus: ${promName}`);
+  try {
+    let first = true;
+    for (const kind of options.faultKinds) {
+      const faults = await openFaults(kind, options);
+      if (!('kind' in faults)) {
+        skippedKinds.push(faults);
+        options.log(`${kind}: SKIPPED: ${faults.reason}`);
+        continue;
+      }
+      injectors[kind] = faults.description;
+      options.log(`${kind}: ${faults.description}`);
+      try {
+        for (const scenario of scenarios) {
+          // Process faults do not depend on the link injector: run them once.
+          if (scenario.processFaultsOnly && !first) continue;
+          options.log(`> ${kind} ${scenario.id}: ${scenario.title}`);
+          const result = await runScenario({
+            scenario,
+            faults,
+            makeRuntime: (logDir) => new ProcessRuntime({ distDir: options.distDir, logDir }),
+            prometheus,
+            timing: options.timing,
+            shape: options.shape,
+            statestoredFlags: options.statestoredFlags,
+            seed: options.seed,
+            logDir: options.workDir,
+            log: options.log,
+          });
+          results.push(result);
+          options.log(formatResultRow(result));
+          for (const r of result.reasons) options.log(`    ${result.verdict === 'skip' ? 'skipped' : 'FAILED'}: ${r}`);
+        }
+      } finally {
+        await faults.close();
+      }
+      first = false;
+    }
+  } finally {
+    await prometheus.stop();
+  }
+  const { log: _log, ...rest } = options;
+  return { options: rest, startedAtMs, durationMs: Date.now() - startedAtMs, results, skippedKinds, injectors, prometheus: promName };
+}
