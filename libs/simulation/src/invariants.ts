@@ -12,6 +12,7 @@
  *    registered with it last reported their link to the active FAILED. This is the property
  *    statestore_ha_unsafe_skip_majority_check breaks.
  */
+import { compareEpochs } from '@statestore-ha/ha';
 import { History, MonotonicPerObserver, UniqueOwner, formatViolation, type HistoryEvent, type Violation } from '@statestore-ha/testing';
 
 export interface AcceptData {
@@ -25,7 +26,12 @@ export type SimEventData = AcceptData | { readonly text: string };
 
 export class InvariantChecker {
   readonly history = new History<SimEventData>(20000);
-  private readonly monotonic = new MonotonicPerObserver<SimEventData>('a subscriber accepted a lower epoch after a higher one', (d) => ('epoch' in d ? d.epoch : 0));
+  // compareEpochs: the one fence of libs/ha, so the checker and the code agree on "newer".
+  private readonly monotonic = new MonotonicPerObserver<SimEventData>(
+    'a subscriber accepted a lower epoch after a higher one',
+    (d) => ('epoch' in d ? d.epoch : 0),
+    compareEpochs,
+  );
   private readonly oneOwner = new UniqueOwner<SimEventData>(
     'two statestoreds had updates accepted under the same epoch',
     (d) => ('epoch' in d ? String(d.epoch) : ''),

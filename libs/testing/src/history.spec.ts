@@ -39,3 +39,14 @@ describe('History and checkers', () => {
     expect(h.tail(2)).toBe('t=2 b j 2\nt=3 a k 3');
   });
 });
+
+describe('MonotonicPerObserver with a domain comparison', () => {
+  it('uses the comparison it is given', () => {
+    const h = new History<number>();
+    h.record(1, 'a', 'v', 3);
+    h.record(2, 'a', 'v', 5);
+    // A reversed order: larger numbers are "older".
+    const reversed = new MonotonicPerObserver<number>('reversed', (d) => d, (x, y) => y - x);
+    expect(firstViolation(h.events(), 'v', reversed)?.detail).toBe('a: 5 after 3');
+  });
+});

@@ -59,17 +59,19 @@ export class History<D = unknown> {
 export class MonotonicPerObserver<D> {
   private readonly last = new Map<string, HistoryEvent<D>>();
 
+  /** `compare` orders values (negative: first is older); pass the domain's own comparison. */
   constructor(
     readonly rule: string,
     private readonly valueOf: (d: D) => number,
+    private readonly compare: (a: number, b: number) => number = (a, b) => a - b,
   ) {}
 
   check(ev: HistoryEvent<D>): Violation<D> | null {
     const prev = this.last.get(ev.observer);
-    if (prev && this.valueOf(ev.data) < this.valueOf(prev.data)) {
+    if (prev && this.compare(this.valueOf(ev.data), this.valueOf(prev.data)) < 0) {
       return { rule: this.rule, detail: `${ev.observer}: ${this.valueOf(ev.data)} after ${this.valueOf(prev.data)}`, event: ev, earlier: prev };
     }
-    if (!prev || this.valueOf(ev.data) >= this.valueOf(prev.data)) this.last.set(ev.observer, ev);
+    this.last.set(ev.observer, ev);
     return null;
   }
 }
