@@ -18,8 +18,12 @@ export type SimMessage =
   | { readonly t: 'updateAck'; readonly outcome: FollowerOutcome; readonly highestEpochSeen: Epoch }
   // statestored -> subscriber
   | { readonly t: 'registered'; readonly statestoreId: string; readonly isActive: boolean; readonly epoch: Epoch }
-  | { readonly t: 'heartbeat'; readonly requestConnState: boolean }
-  | { readonly t: 'role'; readonly epoch: Epoch }
-  | { readonly t: 'update'; readonly epoch: Epoch }
+  // These carry the sender's statestore_id, as Impala's Heartbeat/UpdateState/UpdateStatestoredRole
+  // requests do (with the registration_id): a subscriber ignores what comes from an incarnation
+  // it is not registered with. On a real gRPC stream the stream itself guarantees it; the
+  // simulated network can lose one message of a link and deliver the next, so it must be said.
+  | { readonly t: 'heartbeat'; readonly statestoreId: string; readonly requestConnState: boolean }
+  | { readonly t: 'role'; readonly statestoreId: string; readonly epoch: Epoch }
+  | { readonly t: 'update'; readonly statestoreId: string; readonly epoch: Epoch }
   /** The statestored does not know this subscriber (restarted, or dropped it): register again. */
   | { readonly t: 'unknownSubscriber' };

@@ -177,7 +177,7 @@ export class SimStatestored extends SimProcess {
         case 'broadcastRole':
           this.roleEpoch = fx.epoch;
           this.rolePending = new Set(this.subs.keys());
-          for (const s of this.rolePending) this.send(s, { t: 'role', epoch: fx.epoch });
+          for (const s of this.rolePending) this.send(s, { t: 'role', statestoreId: this.statestoreId, epoch: fx.epoch });
           break;
         case 'recoveryModeChanged':
         case 'peerConnectedChanged':
@@ -209,14 +209,14 @@ export class SimStatestored extends SimProcess {
         continue;
       }
       r.heartbeatOutstanding = true;
-      this.send(id, { t: 'heartbeat', requestConnState: askConn });
+      this.send(id, { t: 'heartbeat', statestoreId: this.statestoreId, requestConnState: askConn });
     }
     if (this.ha !== null && isActive(this.ha)) {
-      for (const s of this.rolePending) this.send(s, { t: 'role', epoch: this.roleEpoch });
+      for (const s of this.rolePending) this.send(s, { t: 'role', statestoreId: this.statestoreId, epoch: this.roleEpoch });
       const updateEvery = Math.max(1, Math.round(this.flags.statestore_update_frequency_ms / this.flags.statestore_heartbeat_frequency_ms));
       if (this.loops % updateEvery === 0) {
         const epoch = activeEpoch(this.ha);
-        for (const s of this.subs.keys()) this.send(s, { t: 'update', epoch });
+        for (const s of this.subs.keys()) this.send(s, { t: 'update', statestoreId: this.statestoreId, epoch });
       }
     }
     this.feedCatalogd({ kind: 'tick' });

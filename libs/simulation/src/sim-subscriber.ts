@@ -113,13 +113,17 @@ export class SimSubscriber extends SimProcess {
         this.feed({ kind: 'registered', index, statestoreId: msg.statestoreId, isActive: msg.isActive, epoch: msg.epoch }, from);
         return;
       case 'heartbeat':
-        this.feed({ kind: 'heartbeat', index, requestConnState: msg.requestConnState }, from);
-        return;
       case 'role':
-        this.feed({ kind: 'roleNotification', index, epoch: msg.epoch, isActive: true }, from);
-        return;
       case 'update':
-        this.feed({ kind: 'topicUpdate', index, epoch: msg.epoch }, from);
+        // Impala: a request carrying another registration is not counted (heartbeat) or fails
+        // (update). Here: ignore it and register with the incarnation that sent it.
+        if (msg.statestoreId !== this.follower.stubs[index].statestoreId) {
+          this.register(index);
+          return;
+        }
+        if (msg.t === 'heartbeat') this.feed({ kind: 'heartbeat', index, requestConnState: msg.requestConnState }, from);
+        else if (msg.t === 'role') this.feed({ kind: 'roleNotification', index, epoch: msg.epoch, isActive: true }, from);
+        else this.feed({ kind: 'topicUpdate', index, epoch: msg.epoch }, from);
         return;
       case 'unknownSubscriber':
         this.feed({ kind: 'linkDown', index }, null);
