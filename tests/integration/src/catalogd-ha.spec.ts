@@ -39,6 +39,10 @@ const CATALOGD_HA_STATESTORED = {
   catalogd_ha_preemption_wait_period_ms: 5000,
   active_catalogd_designation_monitoring_interval_ms: 50,
   update_catalogd_rpc_resend_interval_ms: 50,
+  // A dead catalogd is detected after 20 missed 100 ms heartbeats (~2 s). With 5 (FAST_STATESTORED)
+  // a process starved of CPU for half a second on a loaded 2-core runner was declared dead during
+  // startup and the designation moved before the tests began.
+  statestore_max_missed_heartbeats: 20,
 };
 
 const status = (d: DaemonProcess): Promise<CatalogdStatus> => d.getJson<CatalogdStatus>('/status');
@@ -158,8 +162,9 @@ describe('catalogd HA: one statestored, two catalogds, two coordinators (real pr
     await coordinatorsFollow(coordinators, standbyAddress, 10_000);
     const followedMs = Date.now() - killedAt;
     measured.push(`auto failover (kill -9 of the active): standby active after ${promotedMs} ms, both coordinators followed after ${followedMs} ms`);
-    // Detection is 5 missed heartbeats at 100 ms (~500 ms); Impala's own test allows 30 s.
-    expect(followedMs).toBeLessThan(5_000);
+    // Detection is 20 missed heartbeats at 100 ms (~2 s); Impala's own test allows 30 s.
+    expect(followedMs).toBeGreaterThanOrEqual(1_500);
+    expect(followedMs).toBeLessThan(10_000);
     expect((await status(standby)).catalogd_ha.role_changes).toBe(1);
     await tableReachesCoordinators(standby, coordinators, 'db.after_failover');
     // The old active's objects are gone from the coordinators' catalog (Impala resets on a new service id).
@@ -275,16 +280,16 @@ describe('catalogd HA under statestored HA: the new active statestored hands out
 
     await ss1.kill();
     await waitForActive(cluster, 2);
-    const info = await eventually('statestored-2 to hand out the designation', async () => {
+    // statestored-2 elected on its own before the failover; once active it stamps that designation
+    // anew, and every coordinator applies it (a version not above statestored-1's would be ignored).
+    const info = await eventually('every coordinator to apply statestored-2 designation', async () => {
       const i = await haInfo(ss2);
-      return i.is_active_statestored && i.has_active_catalogd && i.active_catalogd_version > before ? i : undefined;
+      if (!i.is_active_statestored || !i.has_active_catalogd || i.active_catalogd_version <= before) return undefined;
+      const applied = await Promise.all(coordinators.map(async (c) => (await coordinatorCatalog(c)).active_catalogd_version));
+      return applied.every((v) => v === i.active_catalogd_version) ? i : undefined;
     });
     expect(info.active_catalogd_address).toBe(activeAddress);
-    for (const c of coordinators) {
-      await eventually(`${c.name} to apply statestored-2's designation`, async () =>
-        (await coordinatorCatalog(c)).active_catalogd_version === info.active_catalogd_version ? true : undefined);
-      expect((await coordinatorCatalog(c)).active_catalogd_address).toBe(activeAddress);
-    }
+    for (const c of coordinators) expect((await coordinatorCatalog(c)).active_catalogd_address).toBe(activeAddress);
     const [stillActive] = await roles(catalogds);
     expect(stillActive).toBe(active);
     // The new active statestored started everyone over: the catalogd republished its catalog there.
