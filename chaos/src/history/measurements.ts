@@ -16,6 +16,7 @@ import { settledFrom } from './settled-state';
 export interface Promotion {
   readonly t: number;
   readonly daemon: string;
+  readonly from: string;
   readonly epoch: bigint;
   readonly reason: string;
 }
@@ -47,7 +48,7 @@ export function measure(events: readonly RunEvent[], subscribers: readonly strin
   const promotions = events
     .filter((e): e is RoleChangeEvent => e.kind === 'roleChange' && e.to === 'active' && e.t >= faultAtMs)
     .sort((a, b) => a.t - b.t)
-    .map(({ t, daemon, epoch, reason }) => ({ t, daemon, epoch, reason }));
+    .map(({ t, daemon, from, epoch, reason }) => ({ t, daemon, from, epoch, reason }));
   const takeover = promotions.find((p) => p.reason === 'takeover');
   let failoverAt: number | undefined;
   if (takeover) {

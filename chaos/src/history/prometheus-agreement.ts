@@ -43,6 +43,26 @@ function withHold(ts: readonly { t: number; value: number }[], endMs: number): T
   return ts.map((x, i) => ({ ...x, heldMs: (ts[i + 1]?.t ?? endMs) - x.t }));
 }
 
+/**
+ * What a scraper can see of the logged transitions: a value held for less than two scrape
+ * intervals is a blip it may miss, so it is dropped, and so is the transition back from it
+ * (the scraped value never changed). Returns the visible transitions and how many were dropped.
+ */
+function visible(ts: readonly Transition[], scrapeIntervalMs: number): { kept: Transition[]; dropped: number } {
+  const kept: Transition[] = [];
+  let dropped = 0;
+  let value: number | undefined;
+  for (const x of ts) {
+    if (x.heldMs < 2 * scrapeIntervalMs || x.value === value) {
+      dropped++;
+      continue;
+    }
+    kept.push(x);
+    value = x.value;
+  }
+  return { kept, dropped };
+}
+
 export interface AgreementInput {
   readonly client: PrometheusClient;
   /** Label every target of this run carries: { run: id }. */
@@ -70,8 +90,10 @@ export async function checkPrometheusAgreement(input: AgreementInput): Promise<A
 
   const compare = (what: string, daemon: string, logged: Transition[], scraped: { first: number; changes: { t: number; value: number }[] }): void => {
     const pool = [...scraped.changes];
-    for (const l of logged) {
-      if (l.heldMs < 2 * scrapeIntervalMs || l.t < scraped.first + scrapeIntervalMs || nearProcessFault(daemon, l.t)) {
+    const { kept, dropped } = visible(logged, scrapeIntervalMs);
+    out.skipped += dropped;
+    for (const l of kept) {
+      if (l.t < scraped.first + scrapeIntervalMs || nearProcessFault(daemon, l.t)) {
         out.skipped++;
         continue;
       }
@@ -100,9 +122,9 @@ export async function checkPrometheusAgreement(input: AgreementInput): Promise<A
     const follows = events.filter((e): e is FollowEvent => e.kind === 'follow' && e.daemon === sub).sort((a, b) => a.t - b.t);
     for (const ss of STATESTORED_NAMES) {
       const index = statestoreIndex(ss);
-      const changes = follows.filter((f) => f.to === index || f.from === index).map((f) => ({ t: f.t, value: f.to === index ? 1 : 0 }));
+      const changes = follows.filter((f) => (f.to === index) !== (f.from === index)).map((f) => ({ t: f.t, value: f.to === index ? 1 : 0 }));
       const series = following.find((s) => s.metric['daemon'] === sub && s.metric['statestore'] === String(index));
-      compare(`statestore_subscriber_is_active_statestore{statestore="${index}"}`, sub, withHold(changes, endMs).filter((c) => c.value === 1), scrapedTransitions(series));
+      compare(`statestore_subscriber_is_active_statestore{statestore="${index}"}`, sub, withHold(changes, endMs), scrapedTransitions(series));
     }
   }
   await checkCounters(input, sel, out.disagreements);
