@@ -38,3 +38,8 @@ export interface ClusterRuntime {
   /** One Prometheus target per daemon, labelled with its name. */
   scrapeTargets(labels?: Readonly<Record<string, string>>): ScrapeTarget[];
 }
+
+/** Prometheus targets for a planned cluster, known before it starts (file_sd takes ~5 s to apply). */
+export function scrapeTargetsFor(specs: readonly DaemonSpec[], placements: ReadonlyMap<string, DaemonPlacement>, labels: Readonly<Record<string, string>> = {}): ScrapeTarget[] {
+  return specs.map((s) => ({ address: `${placements.get(s.name)?.webHost ?? '127.0.0.1'}:${s.webPort}`, labels: { ...labels, daemon: s.name, app: s.app } }));
+}

@@ -1,6 +1,7 @@
 /** Running a chaos cluster: what it is made of, how it runs, how its links are faulted. */
 export { planCluster, subscriberNames, isStatestored, statestoreIndex, statestoredByIndex, statestoredFlags, subscriberFlags, DEFAULT_TIMING, DEFAULT_SHAPE, STATESTORED_NAMES } from './cluster-shape';
 export type { TimingFlags, ClusterShape, StatestoredName } from './cluster-shape';
+export { scrapeTargetsFor } from './cluster-runtime';
 export type { ClusterRuntime, DaemonPlacement, RuntimeKind } from './cluster-runtime';
 export { ProcessRuntime, UnknownDaemonError } from './process-runtime';
 export type { ProcessRuntimeOptions } from './process-runtime';

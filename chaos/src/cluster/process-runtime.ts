@@ -7,6 +7,7 @@
 import { DaemonProcess } from '@statestore-ha/cluster';
 import type { DaemonSpec, FlagValue } from '@statestore-ha/cluster';
 import type { ScrapeTarget } from '../prometheus';
+import { scrapeTargetsFor } from './cluster-runtime';
 import type { ClusterRuntime, DaemonPlacement } from './cluster-runtime';
 import { onProcessExit } from './process-exit-hook';
 
@@ -31,6 +32,7 @@ export class UnknownDaemonError extends Error {
 export class ProcessRuntime implements ClusterRuntime {
   readonly kind = 'process';
   private daemons: DaemonProcess[] = [];
+  private placements: ReadonlyMap<string, DaemonPlacement> = new Map();
   private readonly removeExitHook: () => void;
 
   constructor(private readonly options: ProcessRuntimeOptions) {
@@ -40,6 +42,7 @@ export class ProcessRuntime implements ClusterRuntime {
   }
 
   async start(specs: readonly DaemonSpec[], placements: ReadonlyMap<string, DaemonPlacement>): Promise<void> {
+    this.placements = placements;
     this.daemons = specs.map((spec) => {
       const placement = placements.get(spec.name) ?? {};
       return new DaemonProcess(spec, {
@@ -104,7 +107,11 @@ export class ProcessRuntime implements ClusterRuntime {
   }
 
   scrapeTargets(labels: Readonly<Record<string, string>> = {}): ScrapeTarget[] {
-    return this.daemons.map((d) => ({ address: new URL(d.webUrl).host, labels: { ...labels, daemon: d.name, app: d.spec.app } }));
+    return scrapeTargetsFor(
+      this.daemons.map((d) => d.spec),
+      this.placements,
+      labels,
+    );
   }
 
   private get(name: string): DaemonProcess {
