@@ -36,7 +36,7 @@ import {
 } from './failure-detector';
 import { receiverIsActive, type HandshakeParty } from './handshake-decision';
 import type { HaConfig } from './ha-config';
-import { countLostActive, takeoverVerdict, type TakeoverVerdict } from './takeover-rule';
+import { countLostActive, takeoverVerdict, type LostActiveCount, type TakeoverVerdict } from './takeover-rule';
 
 /**
  * `starting`: the startup handshake is under way (Impala: before InitStatestoreHa returns).
@@ -254,7 +254,7 @@ export function sendsSubscriberHeartbeats(s: HaState): boolean {
   return !s.networkDisabled;
 }
 
-export function lostActiveCount(s: HaState): { failed: number; total: number } {
+export function lostActiveCount(s: HaState): LostActiveCount {
   return countLostActive(s.subscribers);
 }
 
