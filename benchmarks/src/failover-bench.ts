@@ -38,6 +38,10 @@ export async function failoverBench(args: { rounds: number; peerTimeoutSeconds: 
       const standby = active === 1 ? 2 : 1;
       const standbyD = cluster.get(`statestored-${standby}`);
       await until('pair formed', async () => (metric(await standbyD.getText('/metrics'), 'statestore_peer_connected') === 1 ? true : undefined));
+      // Every subscriber registered with the standby too (after a restart they come back with
+      // backoff): one that is not yet would learn of the takeover only when it registers.
+      await until('all subscribers registered with the standby', async () =>
+        metric(await standbyD.getText('/metrics'), 'statestore_live_subscribers') === subscribers.length ? true : undefined);
       await Promise.all(subscribers.map((d) => until(`${d.name} follows ${active}`, async () => ((await d.getJson<{ statestore: { active?: number } }>('/status')).statestore.active === active ? true : undefined))));
       const killedAt = Date.now();
       await cluster.get(`statestored-${active}`).kill();
