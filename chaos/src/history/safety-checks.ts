@@ -33,7 +33,7 @@ export function checkSafety(events: readonly RunEvent[]): SafetyViolation[] {
       claims.record(ev.t, ev.daemon, 'claim', followed);
       claims.record(ev.t, ev.daemon, 'follow', followed);
     }
-    if (ev.kind === 'roleChange' && ev.to === 'active' && ev.reason !== 'handshake') claims.record(ev.t, ev.daemon, 'promotion', { epoch: ev.epoch, statestored: ev.daemon });
+    if (ev.kind === 'roleChange' && ev.to === 'active') claims.record(ev.t, ev.daemon, 'promotion', { epoch: ev.epoch, statestored: ev.daemon });
   }
   const out: SafetyViolation[] = [];
   const owner = firstViolation(claims.events(), 'claim', new UniqueOwner<EpochClaim>('one active per epoch', (d) => String(d.epoch), (d) => d.statestored));

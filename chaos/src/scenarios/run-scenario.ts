@@ -116,6 +116,7 @@ export async function runScenario(input: RunScenarioInput): Promise<ScenarioResu
         subscribers,
         scrapeIntervalMs: input.prometheus.scrapeIntervalMs,
         startMs,
+        fromMs: settledAtMs,
         endMs: Date.now(),
       });
     }
