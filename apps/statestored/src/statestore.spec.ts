@@ -296,6 +296,24 @@ describe('Statestore topic updates', () => {
     expect(keysOf(last?.topicDeltas[0])).toEqual(['k1', 'k2']);
   });
 
+  it('startOver() sends a full update even of an empty, unchanged topic: that is what makes subscribers republish', () => {
+    const r = new Rig();
+    const s = r.register('a', [{ name: CATALOG }, { name: MEMBERSHIP }]);
+    r.core.updateTick(false);
+    r.core.updateTick(true);
+    for (const u of s.link.updates()) r.core.updateAnswered(s.session, { seq: u.seq, topicUpdates: [], skipped: false, staleEpoch: false, highestEpochSeen: 0 });
+    r.advance(UPDATE);
+    r.core.updateTick(false);
+    r.core.updateTick(true);
+    // Nothing changed and the next full round is periods away: nothing goes out ...
+    expect(s.link.updates()).toHaveLength(2);
+    r.core.startOver();
+    r.core.updateTick(false);
+    r.core.updateTick(true);
+    // ... until the start-over, after which both classes go out in full from version 0.
+    expect(s.link.updates().slice(2).map((u) => u.topicDeltas.map((d) => [d.topicName, d.isDelta, d.fromVersion]))).toEqual([[[CATALOG, false, 0]], [[MEMBERSHIP, false, 0]]]);
+  });
+
   it('startOver() drops updates in flight, so their late answers acknowledge nothing', () => {
     const r = new Rig();
     const s = r.register('a');

@@ -317,16 +317,24 @@ describe('StatestoreSubscriber', () => {
     expect(second.sent[0]?.kind?.$case).toBe('register');
     second.registerReply({ registrationId: 'reg-2' });
     expect(r.sub.status().statestores[0]).toMatchObject({ phase: 'registered', registrationId: 'reg-2', registrations: 2 });
-    // Until the new registration's first update, the old entries stay (the grace period's point) ...
     expect(r.sub.status().statestores[0]?.registrations).toBe(2);
-    // ... and its full update replaces them: what is gone shows as a tombstone.
-    update(second, 1, [full('impala-membership', 1, { b: 'B' })]);
-    expect([...(got[1]?.entries.keys() ?? [])]).toEqual(['b']);
-    expect(got[1]?.changed.map((c) => [c.key, c.deleted])).toEqual([
+    // A new registration starts the view over (Impala: current_topic_version back to -1), so
+    // whatever the new registration sends first is applied, never answered with a resync against
+    // the old registration's version 9; the old entries stay until then (the grace period's point).
+    update(second, 1, [{ topicName: 'impala-membership', isDelta: true, fromVersion: 12, toVersion: 12, entries: [] }]);
+    expect(r.obs.named('resyncRequested')).toEqual([]);
+    expect([...(got[1]?.entries.keys() ?? [])]).toEqual(['a']);
+    // Its full update replaces them: what is gone shows as a tombstone.
+    update(second, 2, [full('impala-membership', 1, { b: 'B' })]);
+    expect([...(got[2]?.entries.keys() ?? [])]).toEqual(['b']);
+    expect(got[2]?.changed.map((c) => [c.key, c.deleted])).toEqual([
       ['b', false],
       ['a', true],
     ]);
-    expect(updateReplies(second)).toEqual([{ seq: 1, topicUpdates: [], skipped: false, staleEpoch: false, highestEpochSeen: 0 }]);
+    expect(updateReplies(second).map((u) => [u.seq, u.topicUpdates.length, u.skipped])).toEqual([
+      [1, 0, false],
+      [2, 0, false],
+    ]);
   });
 
   // BUG (statestore-connection.ts stop()): stop() closes only the link of a COMPLETED
@@ -345,7 +353,11 @@ describe('StatestoreSubscriber', () => {
   it('drops a link that goes silent for longer than the heartbeat timeout and registers again', async () => {
     const r = rig({ heartbeatTimeoutMs: 100 });
     const first = await registered(r);
-    await waitFor(() => r.ss[0].links.length === 2, 'a new link after the heartbeat timeout', 1500);
+    const since = Date.now();
+    await waitFor(() => first.closeCalls > 0, 'the silent link to be dropped', 800);
+    // Not before the timeout (the check runs every timeout/10 = 10 ms).
+    expect(Date.now() - since).toBeGreaterThanOrEqual(95);
+    await waitFor(() => r.ss[0].links.length === 2, 'a new link after the heartbeat timeout');
     expect(first.closeCalls).toBe(1);
     expect(r.obs.named('connected')).toEqual([
       ['connected', 1, true],
