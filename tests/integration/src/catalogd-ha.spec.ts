@@ -155,6 +155,7 @@ describe('catalogd HA: one statestored, two catalogds, two coordinators (real pr
   it('kill the active catalogd: the standby becomes active within the bound, coordinators follow, DDL works on it', async () => {
     const [oldActive, standby] = await roles(catalogds);
     const standbyAddress = (await status(standby)).address;
+    const clearsBefore = metricValue(await ss.getText('/metrics'), 'statestore_clear_topic_entries_requests_total') ?? 0;
     const killedAt = Date.now();
     await oldActive.kill();
     await eventually('the standby to become active', async () => ((await status(standby)).is_active ? true : undefined), 10_000, 10);
@@ -166,6 +167,10 @@ describe('catalogd HA: one statestored, two catalogds, two coordinators (real pr
     expect(followedMs).toBeGreaterThanOrEqual(1_500);
     expect(followedMs).toBeLessThan(10_000);
     expect((await status(standby)).catalogd_ha.role_changes).toBe(1);
+    // Impala's test: the new active's first push clears the topic, and notifications succeed.
+    const m = await ss.getText('/metrics');
+    expect(metricValue(m, 'statestore_clear_topic_entries_requests_total')).toBeGreaterThan(clearsBefore);
+    expect(metricValue(m, 'statestore_catalogd_notifications_total', { result: 'ok' })).toBeGreaterThanOrEqual(6);
     await tableReachesCoordinators(standby, coordinators, 'db.after_failover');
     // The old active's objects are gone from the coordinators' catalog (Impala resets on a new service id).
     for (const c of coordinators) expect((await coordinatorCatalog(c)).tables).not.toContain('db.before_failover');
