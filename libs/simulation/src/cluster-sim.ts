@@ -39,6 +39,8 @@ export interface SimResult {
 }
 
 export const defaultShape: ScheduleShape = { settleMs: 1000, windowMs: 3000, maxFaults: 4 };
+/** Longer fault phases with more overlapping faults; one seed in five gets this shape. */
+export const harshShape: ScheduleShape = { settleMs: 1000, windowMs: 8000, maxFaults: 10 };
 
 /** The command that replays one seed (printed with every failure). */
 export function replayCommand(seed: number): string {
@@ -60,7 +62,8 @@ export function runSimulation(opts: SimOptions): SimResult {
   ];
   const subs = subNames.map((n) => new SimSubscriber(n, flags, clock, net, checker));
   const procs = new Map<string, SimStatestored | SimSubscriber>([...ss, ...subs].map((p) => [p.name, p]));
-  const schedule = opts.schedule ?? randomSchedule(prng.fork(), ssNames, subNames, opts.shape ?? defaultShape);
+  const shape = opts.shape ?? (prng.chance(0.2) ? harshShape : defaultShape);
+  const schedule = opts.schedule ?? randomSchedule(prng.fork(), ssNames, subNames, shape);
   const bound = convergenceBoundMs(flags);
 
   for (const p of procs.values()) p.start();

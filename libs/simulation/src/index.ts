@@ -3,7 +3,7 @@
  * subscribers, running the real libs/ha machines on libs/testing's fake clock and network.
  * Specs in this folder run it over 10,000 seeds; chaos or other specs may run it too.
  */
-export { runSimulation, replayCommand, defaultShape } from './cluster-sim';
+export { runSimulation, replayCommand, defaultShape, harshShape } from './cluster-sim';
 export type { SimOptions, SimResult } from './cluster-sim';
 
 export { sweepSeeds, formatSweep } from './seed-sweep';
