@@ -20,7 +20,7 @@ export interface Expectation {
   readonly finalActive?: 'old-active' | 'old-standby';
   /** No statestored logs any role change after the cluster settled (benign faults). */
   readonly zeroRoleChanges?: boolean;
-  /** At most this many promotions (handshakes excluded) after the first fault: no flip-flop. */
+  /** At most this many hand-overs of the active role after the first fault: no flip-flop. */
   readonly maxPromotions?: number;
 }
 
