@@ -37,14 +37,23 @@ describe('a subscriber that falls behind gets a resend from its from_version', (
       writer.send({ kind: { $case: 'publish', value: { seq, topicUpdates: [{ topicName: 'catalog-update', topicEntries: [{ key, value: Buffer.from(key), deleted: false }], isDelta: true }] } } });
       await writer.next((m) => (m.kind?.$case === 'publishResult' && m.kind.value.seq === seq ? true : undefined));
     };
+    const ack = (seq: number, topicUpdates: TopicDelta[] = []): void =>
+      reader.send({ kind: { $case: 'updateState', value: { seq, topicUpdates, skipped: false, staleEpoch: false, highestEpochSeen: 0 } } });
+    // The next update (from message index `from` on) whose catalog delta satisfies `pred`; any
+    // other update is acknowledged as applied, as a subscriber would, so the next one can come.
+    const acked = new Set<number>();
     const update = async (from: number, pred: (d: TopicDelta) => boolean) =>
       reader.next((m) => {
         if (m.kind?.$case !== 'updateState') return undefined;
+        const seq = m.kind.value.seq;
         const d = m.kind.value.topicDeltas.find((x) => x.topicName === 'catalog-update');
-        return d && pred(d) ? { seq: m.kind.value.seq, delta: d } : undefined;
+        if (d && pred(d)) return { seq, delta: d };
+        if (!acked.has(seq)) {
+          acked.add(seq);
+          ack(seq);
+        }
+        return undefined;
       }, 5000, from);
-    const ack = (seq: number, topicUpdates: TopicDelta[] = []): void =>
-      reader.send({ kind: { $case: 'updateState', value: { seq, topicUpdates, skipped: false, staleEpoch: false, highestEpochSeen: 0 } } });
 
     await publish(1, 'a'); // version 1
     await publish(2, 'b'); // version 2
