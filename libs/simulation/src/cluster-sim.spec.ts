@@ -72,13 +72,13 @@ describe('cluster simulator, deterministic cases', () => {
     const r = run([at(1500, { kind: 'partition', a: 'ss1', b: 'ss2' })], { skip: true });
     expect(r.ok).toBe(false);
     expect(r.failure).toMatch(/takeover without a majority of subscribers losing the active: 0\/3/);
-    expect(r.failure).toMatch(/SIM_SEED=42 npx jest -c libs\/simulation\/jest.config.cjs -t replay/);
+    expect(r.failure).toMatch(/replay: SIM_SKIP_MAJORITY=1 SIM_SEED=42 npx jest -c libs\/simulation\/jest.config.cjs -t replay/);
   });
 
   it('with statestore_ha_unsafe_skip_majority_check random schedules FAIL on some seeds (the simulator catches the bug)', () => {
     const s = sweepSeeds(1, 200, { flags: { statestore_ha_unsafe_skip_majority_check: true } }, () => 0, 200);
     expect(s.failures.length).toBeGreaterThan(0);
-    expect(s.failures[0]?.failure).toMatch(/replay: SIM_SEED=\d+ /);
+    expect(s.failures[0]?.failure).toMatch(/replay: SIM_SKIP_MAJORITY=1 SIM_SEED=\d+ /);
     // ...and the same seeds pass with the check on.
     const safe = sweepSeeds(1, 200);
     expect(safe.failures).toEqual([]);

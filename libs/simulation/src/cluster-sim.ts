@@ -43,8 +43,8 @@ export const defaultShape: ScheduleShape = { settleMs: 1000, windowMs: 3000, max
 export const harshShape: ScheduleShape = { settleMs: 1000, windowMs: 8000, maxFaults: 10 };
 
 /** The command that replays one seed (printed with every failure). */
-export function replayCommand(seed: number): string {
-  return `SIM_SEED=${seed} npx jest -c libs/simulation/jest.config.cjs -t replay`;
+export function replayCommand(seed: number, skipMajorityCheck = false): string {
+  return `${skipMajorityCheck ? 'SIM_SKIP_MAJORITY=1 ' : ''}SIM_SEED=${seed} npx jest -c libs/simulation/jest.config.cjs -t replay`;
 }
 
 export function runSimulation(opts: SimOptions): SimResult {
@@ -115,7 +115,7 @@ export function runSimulation(opts: SimOptions): SimResult {
       );
     }
   }
-  const failure = checker.failed === null ? null : report(opts.seed, checker, schedule);
+  const failure = checker.failed === null ? null : report(opts.seed, checker, schedule, flags.statestore_ha_unsafe_skip_majority_check);
   const takeovers = checker.history.ofKind('takeover').length;
   return {
     seed: opts.seed,
@@ -204,12 +204,12 @@ function converged(ss: readonly SimStatestored[], subs: readonly SimSubscriber[]
   return null;
 }
 
-function report(seed: number, checker: InvariantChecker, schedule: FaultSchedule): string {
+function report(seed: number, checker: InvariantChecker, schedule: FaultSchedule, skipMajorityCheck: boolean): string {
   const faults = schedule.faults.map((f) => `t=${f.atMs} ${describeFault(f.fault)}`).join('; ');
   return [
     `seed ${seed}: ${checker.failed ?? ''}`,
     `  schedule: ${faults || '(none)'}; heal at t=${schedule.healAtMs}`,
-    `  replay: ${replayCommand(seed)}`,
+    `  replay: ${replayCommand(seed, skipMajorityCheck)}`,
     '  last events:',
     checker.history
       .tail(25, show)
