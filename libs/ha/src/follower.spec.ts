@@ -38,9 +38,12 @@ describe('follower', () => {
     expect(r.effects).toEqual([{ kind: 'replyHeartbeat', index: 2, connState: null, highestEpochSeen: 10 }]);
   });
 
-  it('a never-heard statestored is UNKNOWN', () => {
+  it('a never-heard statestored is UNKNOWN (Impala), or FAILED a timeout after the start when the start is given', () => {
     const s = feed(initialFollowerState(cfg), [[0, { kind: 'registered', index: 1, statestoreId: 'a', isActive: true, epoch: 10 }]]).s;
-    expect(connStateOf(s, 2, 50)).toBe('UNKNOWN');
+    expect(connStateOf(s, 2, 5000)).toBe('UNKNOWN');
+    const t = feed(initialFollowerState(cfg, 100), [[200, { kind: 'registered', index: 1, statestoreId: 'a', isActive: true, epoch: 10 }]]).s;
+    expect(connStateOf(t, 2, 1100)).toBe('OK');
+    expect(connStateOf(t, 2, 1101)).toBe('FAILED');
   });
 
   it('switches on a newer role notification and starts the grace period', () => {

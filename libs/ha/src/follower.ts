@@ -113,14 +113,25 @@ export interface FollowerStepped {
   readonly effects: readonly FollowerEffect[];
 }
 
-export function initialFollowerState(config: FollowerConfig): FollowerState {
+/**
+ * A subscriber that has heard from no statestored yet.
+ *
+ * Without `startedAtMs` a statestored never heard from stays UNKNOWN forever (Impala's
+ * TimeoutFailureDetector), and UNKNOWN never counts toward a takeover. Beyond Impala: with
+ * `startedAtMs` the subscriber's start counts as the last sign of life, so a statestored it has
+ * never reached reads FAILED after statestore_subscriber_timeout_seconds. That closes a liveness
+ * gap: a statestored in recovery mode (its peer failed while it had no subscriber) waits for a
+ * majority reporting the peer FAILED, and subscribers that (re)started after the peer died
+ * could only ever report UNKNOWN, leaving the cluster with no active until the peer returned.
+ */
+export function initialFollowerState(config: FollowerConfig, startedAtMs: number | null = null): FollowerState {
   if (!(config.subscriberTimeoutMs > 0)) throw new Error('FollowerConfig.subscriberTimeoutMs must be > 0');
   const view: StatestoreView = {
     statestoreId: null,
     connected: false,
     role: 'unknown',
     epoch: NO_EPOCH,
-    detector: timeoutDetector(config.subscriberTimeoutMs),
+    detector: timeoutDetector(config.subscriberTimeoutMs, startedAtMs),
   };
   return {
     config,

@@ -68,6 +68,30 @@ describe('cluster simulator, deterministic cases', () => {
     expect(ss1[ss1.length - 1]).toMatch(/active=catalogd2/);
   });
 
+  it('a statestored in recovery takes over once restarted subscribers report its dead peer FAILED', () => {
+    // Every subscriber dies, then the standby: the active has lost its peer and has no
+    // subscriber left, so it enters recovery mode (Impala). The subscribers come back; the peer
+    // never does. They have never reached ss2, so only the start-seeded detector lets them
+    // report it FAILED, and only that lets ss1 leave recovery by the takeover rule.
+    const subs = ['catalogd1', 'catalogd2', 'impalad1'];
+    const r = runSimulation({
+      seed: 7,
+      subscribers: 3,
+      schedule: {
+        faults: [
+          ...subs.map((node) => at(1500, { kind: 'crash', node })),
+          at(2000, { kind: 'crash', node: 'ss2' }),
+          ...subs.map((node) => at(4000, { kind: 'restart', node })),
+        ],
+        healAtMs: 6000,
+        stayDown: ['ss2'],
+      },
+    });
+    expect(r.failure).toBeNull();
+    expect(r.decisions).toContainEqual(expect.stringMatching(/ss1#0 role active->recovery .*peerLostNoSubscribers/));
+    expect(r.decisions).toContainEqual(expect.stringMatching(/ss1#0 role recovery->active .*takeover/));
+  });
+
   it('with statestore_ha_unsafe_skip_majority_check the peer-link cut alone causes a takeover and the checker FAILS', () => {
     const r = run([at(1500, { kind: 'partition', a: 'ss1', b: 'ss2' })], { skip: true });
     expect(r.ok).toBe(false);

@@ -77,6 +77,7 @@ export function runSimulation(opts: SimOptions): SimResult {
     checker.note(clock.now(), 'sim', 'fault', 'heal all');
     net.healAll();
     for (const p of procs.values()) {
+      if (schedule.stayDown?.includes(p.name)) continue;
       if (!p.up) p.restart();
       else p.resume();
     }
@@ -185,7 +186,8 @@ function converged(ss: readonly SimStatestored[], subs: readonly SimSubscriber[]
   if (active.length !== 1) return `${active.length} active statestoreds (${ss.map((s) => `${s.name}=${s.state?.role ?? 'down'}`).join(', ')})`;
   const a = active[0];
   if (a === undefined) return 'no active';
-  const unpaired = ss.filter((s) => s.state !== null && !peerConnected(s.state));
+  // The pair can only re-form when both statestoreds are up.
+  const unpaired = ss.every((s) => s.up) ? ss.filter((s) => s.state !== null && !peerConnected(s.state)) : [];
   if (unpaired.length > 0) return `the pair is not formed: ${unpaired.map((s) => `${s.name} (${s.state?.role ?? 'down'}) has no peer`).join(', ')}`;
   const index = a.name === STATESTOREDS[1] ? 1 : 2;
   for (const s of subs) {

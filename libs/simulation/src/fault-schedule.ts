@@ -25,8 +25,10 @@ export interface TimedFault {
 
 export interface FaultSchedule {
   readonly faults: readonly TimedFault[];
-  /** Everything is healed, resumed and restarted at this time. */
+  /** Everything is healed, resumed and restarted at this time... */
   readonly healAtMs: number;
+  /** ...except these nodes, which stay down (a statestored that never comes back). */
+  readonly stayDown?: readonly string[];
 }
 
 export interface ScheduleShape {

@@ -36,11 +36,16 @@ export class SimSubscriber extends SimProcess {
   }
 
   private fresh(): FollowerState {
-    return initialFollowerState({
-      haEnabled: true,
-      subscriberTimeoutMs: this.flags.statestore_subscriber_timeout_ms,
-      recoveryGracePeriodMs: this.flags.statestore_subscriber_recovery_grace_period_ms,
-    });
+    // Seeded with the start time: a statestored never reached reads FAILED after the timeout
+    // (see initialFollowerState), which lets a recovering statestored take over from a dead peer.
+    return initialFollowerState(
+      {
+        haEnabled: true,
+        subscriberTimeoutMs: this.flags.statestore_subscriber_timeout_ms,
+        recoveryGracePeriodMs: this.flags.statestore_subscriber_recovery_grace_period_ms,
+      },
+      this.clock.now(),
+    );
   }
 
   /** The incarnation, as the checker's observer: a restarted subscriber starts from nothing. */
