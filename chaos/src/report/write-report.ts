@@ -48,7 +48,9 @@ export function renderMarkdown(run: SuiteReportInput): string {
     if (r.active) lines.push(`Active before the fault: ${r.active}; settled active at the end: ${r.measurements?.settledActive ?? 'none'}.`);
     for (const w of r.measurements?.unavailable ?? []) lines.push(`- unavailable ${w.endMs - w.startMs} ms from +${w.startMs - (r.measurements?.faultAtMs ?? 0)} ms`);
     if (r.agreement) lines.push(`- Prometheus: ${r.agreement.compared} transitions compared, max |Δ| ${r.agreement.maxAbsDeltaMs} ms, ${r.agreement.skipped} skipped, sum(statestore_is_active)=${String(r.agreement.activeSumAtEnd)} at the end`);
-    for (const c of r.checks) lines.push(`- check ${c.ok ? 'ok' : 'FAILED'}: ${c.name} (${c.detail})`);
+    const faultAt = r.measurements?.faultAtMs ?? r.startMs;
+    for (const f of r.events) if (f.kind === 'fault') lines.push(`- fault +${f.t - faultAt} ms: ${f.label}`);
+    for (const c of r.checks) lines.push(`- check ${c.ok ? 'ok' : 'FAILED'}: ${c.name}${c.ok ? '' : ` (${c.detail})`}`);
     for (const reason of r.reasons) lines.push(`- ${r.verdict === 'skip' ? 'skipped' : 'FAILED'}: ${reason}`);
     if (r.verdict !== 'skip') lines.push('', `![timeline](${timelineFile(r)})`, `Daemon logs: ${r.logDir}`);
     lines.push('');
