@@ -200,7 +200,9 @@ describe('HaRunner', () => {
     expect(role?.kind).toEqual({ $case: 'role', value: { activeEpoch: epoch, isActive: true } });
     expect(high.runner.status()).toMatchObject({ role: 'active', pending_role_notifications: 1 });
     // The answer ends the broadcast.
-    high.core.notificationAnswered([...high.core.subscribers()][0] as never, { $case: 'role', value: { activeEpoch: epoch, skipped: false, staleEpoch: false, highestEpochSeen: epoch } });
+    const session = [...high.core.subscribers()][0];
+    if (session === undefined) throw new Error('the subscriber is gone');
+    high.core.notificationAnswered(session, { $case: 'role', value: { activeEpoch: epoch, skipped: false, staleEpoch: false, highestEpochSeen: epoch } });
     expect(high.runner.status()).toMatchObject({ pending_role_notifications: 0 });
     expect(await gauge(high.metrics.roleNotifications, { result: 'ok' })).toBe(1);
     expect(await gauge(high.metrics.isActive)).toBe(1);
