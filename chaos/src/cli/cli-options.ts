@@ -43,7 +43,8 @@ export function parseCliOptions(argv: readonly string[], repoRoot: string): CliO
     string: ['suite', 'runtime', 'faults', 'only', 'reports-dir', 'dist'],
     number: ['executors', 'coordinators', 'catalogds', 'heartbeat-ms', 'max-missed-heartbeats', 'subscriber-timeout-s', 'peer-timeout-s', 'monitoring-ms', 'preemption-wait-ms', 'cnxn-retry-ms', 'duration-s', 'seed', 'scrape-interval-ms'],
     boolean: ['unsafe-skip-majority-check'],
-    configuration: { 'camel-case-expansion': false },
+    // The nx targets put defaults first; a flag given again on the command line wins.
+    configuration: { 'camel-case-expansion': false, 'duplicate-arguments-array': false },
   });
   const suite = oneOf<SuiteName>('suite', a['suite'] ?? 'partition', ['partition', 'crash', 'nemesis']);
   const runtime = oneOf<RuntimeKind>('runtime', a['runtime'] ?? 'process', ['process', 'containers']);

@@ -65,6 +65,9 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteRun> {
   try {
     let first = true;
     for (const kind of options.faultKinds) {
+      // Process faults do not depend on the link injector: they run once, on the first kind.
+      const toRun = scenarios.filter((s) => first || !s.processFaultsOnly);
+      if (toRun.length === 0) continue;
       const faults = await openFaults(kind, options);
       if (!('kind' in faults)) {
         skippedKinds.push(faults);
@@ -74,9 +77,7 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteRun> {
       injectors[kind] = faults.description;
       options.log(`${kind}: ${faults.description}`);
       try {
-        for (const scenario of scenarios) {
-          // Process faults do not depend on the link injector: run them once.
-          if (scenario.processFaultsOnly && !first) continue;
+        for (const scenario of toRun) {
           options.log(`> ${kind} ${scenario.id}: ${scenario.title}`);
           const result = await runScenario({
             scenario,
