@@ -1,0 +1,27 @@
+import { DEFAULT_TIMING } from '../cluster';
+import { CliUsageError, parseCliOptions } from './cli-options';
+
+describe('parseCliOptions', () => {
+  it('defaults to the partition suite on process runtime with both fault kinds', () => {
+    const o = parseCliOptions(['--seed=7'], '/repo');
+    expect(o.suite).toMatchObject({ suite: 'partition', runtime: 'process', faultKinds: ['toxiproxy', 'netns'], seed: 7, timing: DEFAULT_TIMING, statestoredFlags: {} });
+    expect(o.suite.distDir).toBe('/repo/dist');
+    expect(o.reportsDir).toBe('/repo/chaos/reports');
+  });
+
+  it('lets a flag given again override the target default, and maps the timing flags', () => {
+    const o = parseCliOptions(['--suite=nemesis', '--duration-s=60', '--duration-s=40', '--peer-timeout-s=3', '--faults=netns', '--only=a,b'], '/repo');
+    expect(o.suite).toMatchObject({ suite: 'nemesis', durationS: 40, faultKinds: ['netns'], only: ['a', 'b'] });
+    expect(o.suite.timing.peerTimeoutS).toBe(3);
+  });
+
+  it('turns the bug switch into the statestored flag', () => {
+    expect(parseCliOptions(['--unsafe-skip-majority-check'], '/r').suite.statestoredFlags).toEqual({ statestore_ha_unsafe_skip_majority_check: true });
+  });
+
+  it('names the flag, value and rule of a bad option', () => {
+    expect(() => parseCliOptions(['--faults=iptables'], '/r')).toThrow(new CliUsageError('faults', 'iptables', 'must be one of toxiproxy, netns, both'));
+    expect(() => parseCliOptions(['--catalogds=3'], '/r')).toThrow('--catalogds=3: must be 1 or 2');
+    expect(() => parseCliOptions(['--heartbeat-ms=0'], '/r')).toThrow('--heartbeat-ms=0: must be a number > 0');
+  });
+});
