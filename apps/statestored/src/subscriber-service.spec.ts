@@ -155,9 +155,12 @@ describe('subscriberService.subscribe', () => {
     call.receive({ kind: { $case: 'unregister', value: {} } });
     expect(s.core.liveSubscribers).toBe(0);
     expect(call.ended).toBe(true);
-    // Nothing more is taken from this stream.
+    // Nothing more is taken from this stream, not even as an error.
     call.receive(register());
+    call.receive({ kind: { $case: 'publish', value: { seq: 1, topicUpdates: [] } } });
     expect(s.core.liveSubscribers).toBe(0);
+    expect(call.errors).toEqual([]);
+    expect(call.written.filter((m) => m.kind?.$case === 'publishResult')).toEqual([]);
   });
 
   it('keeps the registration when the stream just ends, but detaches its link', () => {
