@@ -44,8 +44,13 @@ const WIRE_CONN_STATE: Record<HaConnState, ConnState> = {
 export class ActiveTracker {
   private state: FollowerState;
 
-  constructor(config: FollowerConfig) {
-    this.state = initialFollowerState(config);
+  /**
+   * `startedAtMs`: a statestored never reached since then is reported FAILED once the subscriber
+   * timeout has passed (Impala says UNKNOWN forever, which can keep the other one in recovery
+   * mode while this one is dead).
+   */
+  constructor(config: FollowerConfig, startedAtMs: number | null = null) {
+    this.state = initialFollowerState(config, startedAtMs);
   }
 
   registered(index: StatestoreIndex, statestoreId: string, isActive: boolean, epoch: number, nowMs: number): Tracked {

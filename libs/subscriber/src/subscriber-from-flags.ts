@@ -25,7 +25,7 @@ export function subscriberOptionsFromFlags(
       haEnabled: flags.enable_statestored_ha,
       subscriberTimeoutMs: flags.statestore_subscriber_timeout_seconds * 1000,
       recoveryGracePeriodMs: flags.statestore_subscriber_recovery_grace_period_ms,
-    }),
+    }, Date.now()),
     heartbeatTimeoutMs: flags.statestore_subscriber_timeout_seconds * 1000,
     backoff: { startingDelayMs: Math.min(FIRST_RETRY_MS, flags.statestore_subscriber_cnxn_retry_interval_ms), maxDelayMs: flags.statestore_subscriber_cnxn_retry_interval_ms },
     startupAttempts: flags.tolerate_statestore_startup_delay ? Number.POSITIVE_INFINITY : flags.statestore_subscriber_cnxn_attempts,
