@@ -38,7 +38,7 @@ export function parseDaemonLogLine(daemon: string, text: string): RunEvent | und
     case 'peer statestored link':
       return { kind: 'peerLink', t, daemon, pid, connected: line['connected'] === true };
     case 'following statestored':
-      return { kind: 'follow', t, daemon, pid, from: asNumberOrNull(line['from']), to: Number(line['to']), epoch: asBigint(line['epoch']), failover: line['failover'] === true };
+      return { kind: 'follow', t, daemon, pid, from: asNumberOrNull(line['from']), to: asNumberOrNull(line['to']), epoch: asBigint(line['epoch']), failover: line['failover'] === true };
     case 'catalogd role changed':
       return { kind: 'catalogdRole', t, daemon, pid, role: String(line['role']) };
     default:

@@ -26,14 +26,17 @@ export interface PeerLinkEvent {
   readonly connected: boolean;
 }
 
-/** subscriber `msg:"following statestored"`: it now applies updates from statestore `to` (1|2). */
+/**
+ * subscriber `msg:"following statestored"`: it now applies updates from statestore `to` (1|2);
+ * `to` is null when it follows none (its active was lost and nobody took over yet).
+ */
 export interface FollowEvent {
   readonly kind: 'follow';
   readonly t: number;
   readonly daemon: string;
   readonly pid: number;
   readonly from: number | null;
-  readonly to: number;
+  readonly to: number | null;
   readonly epoch: bigint;
   readonly failover: boolean;
 }

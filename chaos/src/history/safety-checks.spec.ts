@@ -30,6 +30,11 @@ describe('checkSafety', () => {
     expect(checkSafety(events).map((v) => v.rule)).toContain('monotonic epochs per subscriber');
   });
 
+  it('does not read following nobody as a claim or a switch', () => {
+    const events = [promote(0, 'statestored-2', 20n), follow(1, 'executor-1', 2, 20n), { ...follow(2, 'executor-1', 2, 20n, 2), to: null }, promote(3, 'statestored-1', 30n), follow(4, 'executor-1', 1, 30n)];
+    expect(checkSafety(events)).toEqual([]);
+  });
+
   it('flags a switch of statestored without a newer epoch', () => {
     const events = [promote(0, 'statestored-1', 10n, 'handshake', 'starting'), follow(1, 'executor-1', 1, 10n), promote(2, 'statestored-2', 10n)];
     const rules = checkSafety(events).map((v) => v.rule);

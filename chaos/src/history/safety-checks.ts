@@ -28,7 +28,8 @@ export function checkSafety(events: readonly RunEvent[]): SafetyViolation[] {
   const claims = new History<EpochClaim>();
   for (const ev of sorted) {
     if (ev.kind === 'roleChange' && ev.to === 'active') claims.record(ev.t, ev.daemon, 'claim', { epoch: ev.epoch, statestored: ev.daemon });
-    if (ev.kind === 'follow') {
+    // Following nobody claims no epoch.
+    if (ev.kind === 'follow' && ev.to !== null) {
       const followed = { epoch: ev.epoch, statestored: statestoredByIndex(ev.to) ?? `statestore ${ev.to}` };
       claims.record(ev.t, ev.daemon, 'claim', followed);
       claims.record(ev.t, ev.daemon, 'follow', followed);
