@@ -1,5 +1,5 @@
-import { catalogdFlags, ConfigErrors, type CatalogdFlags } from '@statestore-ha/config';
-import { createLogger, installShutdown, json, startWebServer, type WebRoute } from '@statestore-ha/daemon';
+import { catalogdFlags } from '@statestore-ha/config';
+import { createLogger, installShutdown, parseFlagsOrExit, json, startWebServer, type WebRoute } from '@statestore-ha/daemon';
 import { createCatalogdMetrics, createRegistry, createSubscriberMetrics } from '@statestore-ha/metrics';
 import { SubscriberType } from '@statestore-ha/proto';
 import { StatestoreSubscriber, subscriberObserver, subscriberOptionsFromFlags } from '@statestore-ha/subscriber';
@@ -11,24 +11,8 @@ import { CatalogdRole } from './catalogd-role';
 
 export const CATALOG_TOPIC = 'catalog-update';
 
-function parseFlags(argv: string[]): CatalogdFlags {
-  if (argv.includes('--help') || argv.includes('-h')) {
-    process.stdout.write(`${catalogdFlags.help()}\n`);
-    process.exit(0);
-  }
-  try {
-    return catalogdFlags.parse(argv);
-  } catch (err) {
-    if (err instanceof ConfigErrors) {
-      for (const e of err.errors) process.stderr.write(`catalogd: ${e.message}\n`);
-      process.exit(2);
-    }
-    throw err;
-  }
-}
-
 async function main(): Promise<void> {
-  const flags = parseFlags(process.argv.slice(2));
+  const flags = parseFlagsOrExit(catalogdFlags, process.argv.slice(2));
   const log = createLogger('catalogd', flags.log_level);
   const registry = createRegistry('catalogd');
   const metrics = createCatalogdMetrics(registry);

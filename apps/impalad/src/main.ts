@@ -1,5 +1,5 @@
-import { ConfigErrors, impaladFlags, type ImpaladFlags } from '@statestore-ha/config';
-import { createLogger, installShutdown, json, startWebServer, type WebRoute } from '@statestore-ha/daemon';
+import { impaladFlags, type ImpaladFlags } from '@statestore-ha/config';
+import { createLogger, installShutdown, parseFlagsOrExit, json, startWebServer, type WebRoute } from '@statestore-ha/daemon';
 import { createImpaladMetrics, createRegistry, createSubscriberMetrics } from '@statestore-ha/metrics';
 import { SubscriberType } from '@statestore-ha/proto';
 import { StatestoreSubscriber, subscriberObserver, subscriberOptionsFromFlags, type SubscribedTopic } from '@statestore-ha/subscriber';
@@ -11,34 +11,13 @@ const MEMBERSHIP_TOPIC = 'impala-membership';
 const REQUEST_QUEUE_TOPIC = 'impala-request-queue';
 const CATALOG_TOPIC = 'catalog-update';
 
-function parseFlags(argv: string[]): ImpaladFlags {
-  if (argv.includes('--help') || argv.includes('-h')) {
-    process.stdout.write(`${impaladFlags.help()}\n`);
-    process.exit(0);
-  }
-  try {
-    const flags = impaladFlags.parse(argv);
-    if (!flags.is_coordinator && !flags.is_executor) {
-      process.stderr.write('impalad: --is_coordinator=false and --is_executor=false: an impalad must have at least one role\n');
-      process.exit(2);
-    }
-    return flags;
-  } catch (err) {
-    if (err instanceof ConfigErrors) {
-      for (const e of err.errors) process.stderr.write(`impalad: ${e.message}\n`);
-      process.exit(2);
-    }
-    throw err;
-  }
-}
-
 function subscriberType(f: ImpaladFlags): SubscriberType {
   if (f.is_coordinator && f.is_executor) return SubscriberType.SUBSCRIBER_TYPE_COORDINATOR_EXECUTOR;
   return f.is_coordinator ? SubscriberType.SUBSCRIBER_TYPE_COORDINATOR : SubscriberType.SUBSCRIBER_TYPE_EXECUTOR;
 }
 
 async function main(): Promise<void> {
-  const flags = parseFlags(process.argv.slice(2));
+  const flags = parseFlagsOrExit(impaladFlags, process.argv.slice(2));
   const log = createLogger('impalad', flags.log_level);
   const registry = createRegistry('impalad');
   const metrics = createImpaladMetrics(registry);

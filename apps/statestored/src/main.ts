@@ -1,5 +1,5 @@
-import { ConfigErrors, parseDebugActions, statestoredFlags, type StatestoredFlags } from '@statestore-ha/config';
-import { createLogger, installShutdown, json, startWebServer, type WebRoute, type WebRoutes } from '@statestore-ha/daemon';
+import { parseDebugActions, statestoredFlags, type StatestoredFlags } from '@statestore-ha/config';
+import { createLogger, installShutdown, parseFlagsOrExit, json, startWebServer, type WebRoute, type WebRoutes } from '@statestore-ha/daemon';
 import { createRegistry, createStatestoredMetrics } from '@statestore-ha/metrics';
 import { StatestoreServiceService } from '@statestore-ha/proto';
 import { randomUUID } from 'node:crypto';
@@ -17,23 +17,6 @@ import { Statestore } from './statestore';
 import { subscriberService } from './subscriber-service';
 import { subscribersPage, topicsPage } from './web-pages';
 
-function parseFlags(argv: string[]): StatestoredFlags {
-  if (argv.includes('--help') || argv.includes('-h')) {
-    process.stdout.write(`${statestoredFlags.help()}\n`);
-    process.exit(0);
-  }
-  try {
-    return statestoredFlags.parse(argv);
-  } catch (err) {
-    if (err instanceof ConfigErrors) {
-      for (const e of err.errors) process.stderr.write(`statestored: ${e.message}\n`);
-      process.stderr.write('statestored: see --help for every flag, its default and range\n');
-      process.exit(2);
-    }
-    throw err;
-  }
-}
-
 /** With --enable_statestored_ha: the role machine's runner and the HA port (Impala's InitStatestoreHa). */
 function haRunner(flags: StatestoredFlags, statestoreId: string, metrics: StatestoredMetrics, log: Logger): HaRunner {
   const selfAddress = `${flags.hostname}:${flags.state_store_ha_port}`;
@@ -50,7 +33,7 @@ function haRunner(flags: StatestoredFlags, statestoreId: string, metrics: States
 }
 
 async function main(): Promise<void> {
-  const flags = parseFlags(process.argv.slice(2));
+  const flags = parseFlagsOrExit(statestoredFlags, process.argv.slice(2));
   const log = createLogger('statestored', flags.log_level);
   const registry = createRegistry('statestored');
   const metrics = createStatestoredMetrics(registry);
