@@ -120,6 +120,17 @@ export async function checkPrometheusAgreement(input: AgreementInput): Promise<A
       }
       if (shownAt) out.maxAbsDeltaMs = Math.max(out.maxAbsDeltaMs, Math.abs(shownAt.t - l.t));
     }
+    // The other way round: every change Prometheus saw between two consecutive scrapes (no gap
+    // from a dead or restarted process) must have a logged change of the same value in the
+    // interval before it, blips included.
+    for (let i = 1; i < points.length; i++) {
+      const [prev, cur] = [points[i - 1], points[i]];
+      if (!prev || !cur || prev.value === cur.value || prev.t < input.fromMs) continue;
+      if (cur.t - prev.t > 2 * scrapeIntervalMs || nearProcessFault(daemon, cur.t)) continue;
+      const explained = logged.some((l) => l.value === cur.value && l.t <= cur.t + SCRAPE_SKEW_MS && l.t >= prev.t - SCRAPE_SKEW_MS);
+      out.compared++;
+      if (!explained) out.disagreements.push(`${daemon} ${what}: scraped ${prev.value} -> ${cur.value} at ${new Date(cur.t).toISOString()} with no logged change in the interval before`);
+    }
   };
 
   const isActive = await matrix('statestore_is_active');
