@@ -132,6 +132,18 @@ describe('ActiveTracker with HA', () => {
     expect(t.heartbeat(2, true, TIMEOUT + 3)).toEqual({ connState: ConnState.CONN_STATE_OK });
   });
 
+  it('with its start time given, reports a statestored it never reached as FAILED once the subscriber timeout has passed', () => {
+    const t = new ActiveTracker({ haEnabled: true, subscriberTimeoutMs: TIMEOUT, recoveryGracePeriodMs: GRACE }, 5000);
+    t.registered(2, 'ss-b', false, 0, 5000);
+    // The start counts as the last sign of life of statestored 1 (beyond Impala, which says UNKNOWN forever).
+    expect(t.heartbeat(2, true, 5000 + TIMEOUT)).toEqual({ connState: ConnState.CONN_STATE_OK });
+    expect(t.heartbeat(2, true, 5000 + TIMEOUT + 1)).toEqual({ connState: ConnState.CONN_STATE_FAILED });
+    // Without it, a statestored never heard from stays UNKNOWN.
+    const plain = ha();
+    plain.registered(2, 'ss-b', false, 0, 0);
+    expect(plain.heartbeat(2, true, 10 * TIMEOUT)).toEqual({ connState: ConnState.CONN_STATE_UNKNOWN });
+  });
+
   it('answers UNKNOWN when the heartbeat does not ask for the link state', () => {
     const t = ha();
     t.registered(1, 'ss-a', true, 1, 0);

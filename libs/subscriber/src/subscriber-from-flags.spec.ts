@@ -1,4 +1,5 @@
 import { impaladFlags } from '@statestore-ha/config';
+import { ConnState } from '@statestore-ha/proto';
 import { subscriberOptionsFromFlags } from './subscriber-from-flags';
 
 describe('subscriberOptionsFromFlags', () => {
@@ -46,5 +47,14 @@ describe('subscriberOptionsFromFlags', () => {
     o.tracker.registered(1, 'ss', true, 0, 100);
     expect(o.tracker.inGracePeriod(799)).toBe(true);
     expect(o.tracker.inGracePeriod(800)).toBe(false);
+  });
+
+  it('starts the tracker at construction time, so a statestored never reached reads FAILED after the subscriber timeout', () => {
+    const before = Date.now();
+    const o = subscriberOptionsFromFlags(impaladFlags.parse(['--enable_statestored_ha=true', '--state_store_2_host=other', '--statestore_subscriber_timeout_seconds=2']));
+    const after = Date.now();
+    o.tracker.registered(2, 'ss-b', false, 0, after);
+    expect(o.tracker.heartbeat(2, true, before + 1999)).toMatchObject({ connState: ConnState.CONN_STATE_OK });
+    expect(o.tracker.heartbeat(2, true, after + 2001)).toMatchObject({ connState: ConnState.CONN_STATE_FAILED });
   });
 });
