@@ -5,7 +5,7 @@ export { scrapeTargetsFor } from './cluster-runtime';
 export type { ClusterRuntime, DaemonPlacement, RuntimeKind } from './cluster-runtime';
 export { ProcessRuntime, UnknownDaemonError } from './process-runtime';
 export type { ProcessRuntimeOptions } from './process-runtime';
-export { LatencyUnsupportedError, UnknownLinkError } from './link-faults';
+export { LatencyUnsupportedError, ResetUnsupportedError, UnknownLinkError } from './link-faults';
 export type { LinkFaults, FaultKind, LatencySpec, RoutedCluster } from './link-faults';
 export { ToxiproxyLinkFaults } from './toxiproxy-link-faults';
 export { NetnsLinkFaults, NetnsUnavailableError } from './netns-link-faults';

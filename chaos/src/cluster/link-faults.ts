@@ -28,6 +28,8 @@ export interface LinkFaults {
   readonly description: string;
   /** Why latency() cannot work here, or undefined when it can. */
   readonly latencyUnsupportedReason: string | undefined;
+  /** Why resetPeer() cannot work here, or undefined when it can. */
+  readonly resetUnsupportedReason: string | undefined;
   /** Re-routes a planned cluster through this injector; call once per cluster, before start. */
   route(specs: readonly DaemonSpec[]): Promise<RoutedCluster>;
   /** Drops everything between a and b, both directions (a black hole, not a reset). */
@@ -36,6 +38,8 @@ export interface LinkFaults {
   cutOneWay(from: string, to: string): Promise<void>;
   /** Delays every byte between a and b by latency ± jitter. */
   latency(a: string, b: string, spec: LatencySpec): Promise<void>;
+  /** Resets (TCP RST) every connection between a and b on its first data, and every new one. */
+  resetPeer(a: string, b: string): Promise<void>;
   /** Removes every fault this injector set. */
   healAll(): Promise<void>;
   /** Removes the routes of the current cluster (proxies, namespaces); safe to call twice. */
@@ -48,6 +52,13 @@ export class LatencyUnsupportedError extends Error {
   override readonly name = 'LatencyUnsupportedError';
   constructor(readonly kind: FaultKind, reason: string) {
     super(`${kind}: latency cannot be injected: ${reason}`);
+  }
+}
+
+export class ResetUnsupportedError extends Error {
+  override readonly name = 'ResetUnsupportedError';
+  constructor(readonly kind: FaultKind, reason: string) {
+    super(`${kind}: connection resets cannot be injected: ${reason}`);
   }
 }
 

@@ -9,7 +9,7 @@ import type { DaemonSpec, FlagValue } from '@statestore-ha/cluster';
 import { canUseNetns, NetnsLab } from '../netfault';
 import { isStatestored } from './cluster-shape';
 import type { DaemonPlacement } from './cluster-runtime';
-import { LatencyUnsupportedError, UnknownLinkError } from './link-faults';
+import { LatencyUnsupportedError, ResetUnsupportedError, UnknownLinkError } from './link-faults';
 import type { LatencySpec, LinkFaults, RoutedCluster } from './link-faults';
 
 export class NetnsUnavailableError extends Error {
@@ -22,6 +22,8 @@ export class NetnsUnavailableError extends Error {
 export class NetnsLinkFaults implements LinkFaults {
   readonly kind = 'netns';
   readonly latencyUnsupportedReason: string;
+  // NetnsLab offers DROP (and random loss) only, no REJECT --reject-with tcp-reset.
+  readonly resetUnsupportedReason = 'chaos/src/netfault cuts with DROP only (no REJECT with tcp-reset)';
   private lab: NetnsLab | undefined;
   private statestoreds = new Set<string>();
 
@@ -78,6 +80,10 @@ export class NetnsLinkFaults implements LinkFaults {
 
   latency(_a: string, _b: string, _spec: LatencySpec): Promise<void> {
     return Promise.reject(new LatencyUnsupportedError('netns', this.latencyUnsupportedReason));
+  }
+
+  resetPeer(_a: string, _b: string): Promise<void> {
+    return Promise.reject(new ResetUnsupportedError('netns', this.resetUnsupportedReason));
   }
 
   async healAll(): Promise<void> {

@@ -31,6 +31,7 @@ const HOST = '127.0.0.1';
 export class ToxiproxyLinkFaults implements LinkFaults {
   readonly kind = 'toxiproxy';
   readonly latencyUnsupportedReason = undefined;
+  readonly resetUnsupportedReason = undefined;
   private links: ProxiedLink[] = [];
   private clusterSeq = 0;
 
@@ -95,6 +96,14 @@ export class ToxiproxyLinkFaults implements LinkFaults {
     }
   }
 
+  /** toxiproxy `reset_peer` with timeout 0: the first data on a connection gets an RST. */
+  async resetPeer(a: string, b: string): Promise<void> {
+    for (const link of this.between(a, b)) {
+      await this.addToxic(link, 'upstream', 'reset_peer', { timeout: 0 });
+      await this.addToxic(link, 'downstream', 'reset_peer', { timeout: 0 });
+    }
+  }
+
   async healAll(): Promise<void> {
     for (const link of this.links) {
       for (const name of link.toxics.splice(0)) await (await link.proxy.getToxic(name)).remove();
@@ -129,7 +138,7 @@ export class ToxiproxyLinkFaults implements LinkFaults {
     return found;
   }
 
-  private async addToxic(link: ProxiedLink, stream: ToxicDirection, type: 'timeout' | 'latency', attributes: Record<string, number>): Promise<void> {
+  private async addToxic(link: ProxiedLink, stream: ToxicDirection, type: 'timeout' | 'latency' | 'reset_peer', attributes: Record<string, number>): Promise<void> {
     const name = `${type}_${stream}`;
     if (link.toxics.includes(name)) return;
     await link.proxy.addToxic({ name, type, stream, toxicity: 1, attributes });

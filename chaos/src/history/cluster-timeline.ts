@@ -125,6 +125,7 @@ function nextFaultState(s: FaultState, ev: FaultEvent): FaultState {
   switch (ev.action) {
     case 'cut':
     case 'cutOneWay':
+    case 'resetPeer':
       // A one-way cut breaks the link too: requests or their answers are lost.
       if (a !== undefined && b !== undefined) broken.add(pairKey(a, b));
       break;

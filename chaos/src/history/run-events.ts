@@ -50,7 +50,7 @@ export interface CatalogdRoleEvent {
   readonly role: string;
 }
 
-export type FaultAction = 'cut' | 'cutOneWay' | 'latency' | 'healAll' | 'kill' | 'pause' | 'resume' | 'restart';
+export type FaultAction = 'cut' | 'cutOneWay' | 'latency' | 'resetPeer' | 'healAll' | 'kill' | 'pause' | 'resume' | 'restart';
 
 /**
  * A harness operation. Faults are recorded once in force (after the proxy or rule answered, the

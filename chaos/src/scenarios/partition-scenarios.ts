@@ -96,6 +96,22 @@ export const PARTITION_SCENARIOS: readonly Scenario[] = [
     },
   },
   {
+    id: 'reset-active-links',
+    suite: 'partition',
+    title: 'every connection to the active reset (RST) on its first data, new ones too: takeover, detected no later than a silent cut',
+    fault: 'reset_peer active <-> all',
+    needsReset: true,
+    // An RST fails the subscribers' links at once, but the standby still waits for its peer
+    // detector (peer_timeout): the takeover rule needs both, so detection stays ~peer_timeout.
+    expect: () => ({ takeover: 'takeover', finalActive: 'old-standby', maxPromotions: 1 }),
+    async run(ctx) {
+      await ctx.resetPeer(ctx.active, ctx.standby);
+      for (const s of ctx.subscribers) await ctx.resetPeer(ctx.active, s);
+      await holdUntilFollowed(ctx);
+      await ctx.healAll();
+    },
+  },
+  {
     id: 'one-way-from-active',
     suite: 'partition',
     title: 'one-way: everything the active sends is dropped (it still hears everyone): takeover',

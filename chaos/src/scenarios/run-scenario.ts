@@ -76,6 +76,9 @@ export async function runScenario(input: RunScenarioInput): Promise<ScenarioResu
   if (scenario.needsLatency && faults.latencyUnsupportedReason) {
     return { ...base, verdict: 'skip', reasons: [`${faults.kind} cannot inject latency: ${faults.latencyUnsupportedReason}`], checks: [], subscribers: [], startMs, endMs: startMs, events: [] };
   }
+  if (scenario.needsReset && faults.resetUnsupportedReason) {
+    return { ...base, verdict: 'skip', reasons: [`${faults.kind} cannot reset connections: ${faults.resetUnsupportedReason}`], checks: [], subscribers: [], startMs, endMs: startMs, events: [] };
+  }
   const recorder = new RunRecorder();
   const checks: ScenarioCheck[] = [];
   const specs = await planCluster(shape, timing, { ...scenario.statestoredFlags, ...input.statestoredFlags });
@@ -226,6 +229,11 @@ function context(
       await faults.latency(a, b, spec);
       outstanding.links = true;
       recorder.fault('latency', [a, b], `latency ${spec.latencyMs}+-${spec.jitterMs} ms ${a} <-> ${b}`);
+    },
+    async resetPeer(a, b) {
+      await faults.resetPeer(a, b);
+      outstanding.links = true;
+      recorder.fault('resetPeer', [a, b], `reset_peer ${a} <-> ${b}`);
     },
     async healAll() {
       await faults.healAll();

@@ -37,6 +37,7 @@ export interface ScenarioContext {
   cut(a: string, b: string): Promise<void>;
   cutOneWay(from: string, to: string): Promise<void>;
   latency(a: string, b: string, spec: LatencySpec): Promise<void>;
+  resetPeer(a: string, b: string): Promise<void>;
   healAll(): Promise<void>;
   kill(daemon: string): Promise<void>;
   pause(daemon: string): Promise<void>;
@@ -67,6 +68,7 @@ export interface Scenario {
   /** Link faults are not used: the scenario runs once, on the first fault kind of the run. */
   readonly processFaultsOnly?: boolean;
   readonly needsLatency?: boolean;
+  readonly needsReset?: boolean;
   readonly shape?: Partial<ClusterShape>;
   readonly statestoredFlags?: Readonly<Record<string, FlagValue>>;
   readonly expect: (kind: FaultKind) => Expectation;
