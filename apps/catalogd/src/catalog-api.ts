@@ -20,12 +20,16 @@ export function catalogApiRoutes(deps: CatalogApiDeps): WebRoutes {
     (apply: (body: Record<string, unknown>, url: URL) => CatalogChange) =>
     async (_req: unknown, raw: string, url: URL): Promise<WebResponse> => {
       if (!deps.isActive()) return json(503, { error: 'this catalogd is not the active one: request for catalog service is rejected' });
-      let body: Record<string, unknown> = {};
+      let parsed: unknown = {};
       try {
-        if (raw.trim() !== '') body = JSON.parse(raw) as Record<string, unknown>;
+        if (raw.trim() !== '') parsed = JSON.parse(raw);
       } catch {
         return json(400, { error: 'body must be JSON' });
       }
+      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+        return json(400, { error: 'body must be a JSON object, e.g. {"name": "db.table", "columns": [...]}' });
+      }
+      const body = parsed as Record<string, unknown>;
       try {
         const change = apply(body, url);
         const published = await deps.publish(change);

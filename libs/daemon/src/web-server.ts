@@ -68,7 +68,10 @@ async function handle(req: IncomingMessage, res: ServerResponse, opts: { routes:
     opts.log.warn({ err, path: url.pathname }, 'web request failed');
     out = json(status, { error: err instanceof Error ? err.message : String(err) });
   }
-  res.writeHead(out.status, { 'content-type': out.contentType ?? 'text/plain; charset=utf-8' });
+  const headers: Record<string, string> = { 'content-type': out.contentType ?? 'text/plain; charset=utf-8' };
+  // The rest of an oversized body is never read: close the connection once the answer is out.
+  if (out.status === 413) headers['connection'] = 'close';
+  res.writeHead(out.status, headers);
   res.end(out.body);
 }
 
@@ -83,8 +86,10 @@ function readBody(req: IncomingMessage): Promise<string> {
     req.on('data', (c: Buffer) => {
       size += c.length;
       if (size > MAX_BODY_BYTES) {
+        // Stop reading but keep the socket, so the client still gets the 413.
+        req.pause();
+        req.removeAllListeners('data');
         reject(new BodyTooLarge(`request body over ${MAX_BODY_BYTES} bytes`));
-        req.destroy();
         return;
       }
       chunks.push(c);

@@ -50,6 +50,7 @@ export class StatestoreConnection {
   readonly view = new TopicView();
   private link: StatestoreLink | undefined;
   private everRegistered = false;
+  private pendingAttempt: { link: StatestoreLink; timer: NodeJS.Timeout } | undefined;
 
   constructor(private readonly opts: ConnectionOptions) {}
 
@@ -71,7 +72,11 @@ export class StatestoreConnection {
     if (this.phase === 'registered') link?.send({ kind: { $case: 'unregister', value: {} } });
     this.phase = 'stopped';
     this.link = undefined;
-    await link?.close();
+    // A registration still waiting for its reply has a stream and a timer of its own.
+    const pending = this.pendingAttempt;
+    this.pendingAttempt = undefined;
+    if (pending) clearTimeout(pending.timer);
+    await Promise.all([link?.close(), pending?.link.close()]);
   }
 
   send(msg: SubscriberMessage): boolean {
@@ -137,11 +142,14 @@ export class StatestoreConnection {
       const link = this.opts.linkFactory();
       let registered = false;
       const timer = setTimeout(() => {
+        this.pendingAttempt = undefined;
         void link.close();
         reject(new AttemptFailed({ kind: 'unavailable', code: 4, message: `no registration reply in ${this.opts.registerTimeoutMs} ms`, retryable: true }));
       }, this.opts.registerTimeoutMs);
+      this.pendingAttempt = { link, timer };
       link.onClosed((why) => {
         clearTimeout(timer);
+        if (this.pendingAttempt?.link === link) this.pendingAttempt = undefined;
         if (!registered) return reject(new AttemptFailed(why));
         if (this.link === link) {
           this.link = undefined;
@@ -154,6 +162,7 @@ export class StatestoreConnection {
           if (registered) return;
           registered = true;
           clearTimeout(timer);
+          this.pendingAttempt = undefined;
           if (this.phase === 'stopped') {
             void link.close();
             return resolve();

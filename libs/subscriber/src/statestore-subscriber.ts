@@ -87,7 +87,7 @@ export class StatestoreSubscriber {
   private readonly conns: StatestoreConnection[];
   private readonly handlers = new Map<string, Array<(u: TopicUpdate) => void>>();
   private readonly own = new Map<string, Map<string, Uint8Array>>();
-  private readonly pending = new Map<number, { resolve: (o: PublishOutcome) => void; timer: NodeJS.Timeout }>();
+  private readonly pending = new Map<number, { index: StatestoreIndex; resolve: (o: PublishOutcome) => void; timer: NodeJS.Timeout }>();
   private readonly activeFns: Array<(c: ActiveChange) => void> = [];
   private readonly catalogdFns: Array<(n: CatalogdNotification, from: StatestoreIndex) => boolean> = [];
   private publishSeq = 0;
@@ -186,7 +186,7 @@ export class StatestoreSubscriber {
         this.pending.delete(seq);
         resolve({ accepted: false, code: status.DEADLINE_EXCEEDED, message: `no answer to publish ${seq} in ${PUBLISH_TIMEOUT_MS} ms` });
       }, PUBLISH_TIMEOUT_MS);
-      this.pending.set(seq, { resolve, timer });
+      this.pending.set(seq, { index: conn.index, resolve, timer });
       conn.send({ kind: { $case: 'publish', value: { seq, topicUpdates: deltas.map(deltaToWire) } } });
     });
   }
@@ -238,6 +238,14 @@ export class StatestoreSubscriber {
   private onLost(index: StatestoreIndex, why: LinkClosed): void {
     this.opts.observer.connected(index, false);
     this.opts.log.warn({ statestore: index, code: why.code, reason: why.message }, 'lost statestored link');
+    // No answer can come over a lost link: settle its publishes now, not at their timeout. Own
+    // entries are still republished on the next full update from whichever statestored is active.
+    for (const [seq, p] of this.pending) {
+      if (p.index !== index) continue;
+      clearTimeout(p.timer);
+      this.pending.delete(seq);
+      p.resolve({ accepted: false, code: status.UNAVAILABLE, message: `link to statestored ${index} lost before it answered: ${why.message}` });
+    }
     this.tracked(this.opts.tracker.linkLost(index, this.now()));
   }
 
