@@ -6,6 +6,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { killChildProcessesSync, onProcessExit } from '../cluster';
 import { sweepStaleLabs } from '../netfault';
 import { formatResultTable, writeReport } from '../report';
 import { runSuite } from '../suites';
@@ -26,6 +27,8 @@ async function main(): Promise<number> {
   }
   // Namespaces left by an earlier run that was SIGKILLed.
   if (process.getuid?.() === 0) await sweepStaleLabs().catch(() => []);
+  // However the CLI ends (SIGINT, SIGTERM, a crash), no daemon, proxy or Prometheus outlives it.
+  onProcessExit(() => killChildProcessesSync());
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), `chaos-${cli.suite.suite}-`));
   const s = cli.suite;
   log(`chaos ${s.suite}: runtime ${s.runtime}, faults ${s.faultKinds.join('+')}, ${s.shape.catalogds} catalogd(s) + ${s.shape.coordinators} coordinator(s) + ${s.shape.executors} executor(s), seed ${s.seed}`);

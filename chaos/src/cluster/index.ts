@@ -9,4 +9,4 @@ export { LatencyUnsupportedError, ResetUnsupportedError, UnknownLinkError } from
 export type { LinkFaults, FaultKind, LatencySpec, RoutedCluster } from './link-faults';
 export { ToxiproxyLinkFaults } from './toxiproxy-link-faults';
 export { NetnsLinkFaults, NetnsUnavailableError } from './netns-link-faults';
-export { onProcessExit } from './process-exit-hook';
+export { onProcessExit, killChildProcessesSync } from './process-exit-hook';

@@ -3,6 +3,7 @@
  * an uncaught error, SIGINT or SIGTERM. chaos/src/netfault keeps its own hook for namespaces;
  * this one is for what the suites start.
  */
+import * as fs from 'node:fs';
 const hooks = new Set<() => void>();
 let installed = false;
 
@@ -36,4 +37,33 @@ export function onProcessExit(hook: () => void): () => void {
   return () => {
     hooks.delete(hook);
   };
+}
+
+/**
+ * SIGKILLs every direct child of this process, found through /proc (Linux): the Prometheus and
+ * toxiproxy servers a suite started keep their ChildProcess private, and a SIGTERM to the CLI
+ * alone would otherwise leave them running.
+ */
+export function killChildProcessesSync(): number[] {
+  const killed: number[] = [];
+  let entries: string[];
+  try {
+    entries = fs.readdirSync('/proc');
+  } catch {
+    return killed;
+  }
+  for (const entry of entries) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      // /proc/<pid>/stat: "pid (comm) state ppid ..."; comm may hold spaces, so split after ')'.
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid !== process.pid) continue;
+      process.kill(Number(entry), 'SIGKILL');
+      killed.push(Number(entry));
+    } catch {
+      // gone meanwhile, or not ours to read
+    }
+  }
+  return killed;
 }
