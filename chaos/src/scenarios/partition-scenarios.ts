@@ -112,6 +112,25 @@ export const PARTITION_SCENARIOS: readonly Scenario[] = [
     },
   },
   {
+    id: 'delayed-peer-link',
+    suite: 'partition',
+    title: 'active cut from every subscriber while the peer link delays 4 s (slow, not dead): takeover; late HA messages must not flip the role back',
+    fault: 'cut active <-> subs, peer link +4 s',
+    needsLatency: true,
+    // Delayed, not dropped: whatever the pair sent during the fault arrives after the standby
+    // took over (a kernel DROP does the same through TCP retransmission; toxiproxy's timeout
+    // toxic discards the bytes instead). The old active must stay standby anyway.
+    expect: () => ({ takeover: 'takeover', finalActive: 'old-standby', maxPromotions: 1 }),
+    async run(ctx) {
+      await ctx.latency(ctx.active, ctx.standby, { latencyMs: 4000, jitterMs: 0 });
+      for (const s of ctx.subscribers) await ctx.cut(ctx.active, s);
+      await holdUntilFollowed(ctx);
+      // Long enough for everything sent before the takeover to come out of the delay.
+      await ctx.sleep(4000);
+      await ctx.healAll();
+    },
+  },
+  {
     id: 'one-way-from-active',
     suite: 'partition',
     title: 'one-way: everything the active sends is dropped (it still hears everyone): takeover',
