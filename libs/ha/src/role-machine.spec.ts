@@ -215,3 +215,43 @@ describe('role machine, handshake replies out of order', () => {
     expect(late.effects).toEqual([]);
   });
 });
+
+describe('a handshake request delivered late (found by the chaos harness)', () => {
+  // statestored 'a' was active, lost its peer and every subscriber, and is in recovery. Its peer
+  // 'p' sent a handshake as a standby, then took over; the partition delivers that old request
+  // only now. 'a' has priority over 'p' ('a' < 'p'), so Impala's rule would make it active, with
+  // an epoch newer than the real active's, deposing it.
+  function recovering(): HaState {
+    const fx: HaEffect[] = [];
+    const s = tickUntil(active(), 5000, fx);
+    expect(s.role).toBe('recovery');
+    return s;
+  }
+
+  it('does not promote the receiver: it claims the role and asks the peer itself', () => {
+    const late: HaEvent = { kind: 'handshakeRequest', request: { statestoreId: 'p', address: 'p:24020', forceActive: false, isActive: false, epoch: 0 } };
+    const r = step(recovering(), late, 5000);
+    expect(r.state.role).toBe('recovery');
+    expect(r.effects.filter((e) => e.kind === 'roleChanged')).toEqual([]);
+    expect(r.effects).toContainEqual({ kind: 'replyHandshake', reply: { statestoreId: 'a', isActive: true, epoch: expect.any(Number) } });
+    // Its own handshake goes out at once, and the real active's answer makes it standby.
+    expect(nextWakeupMs(r.state)).toBe(5000);
+    const t = step(r.state, { kind: 'tick' }, 5000);
+    const send = t.effects.find((e) => e.kind === 'sendHandshake');
+    expect(send).toBeDefined();
+    const seq = send?.kind === 'sendHandshake' ? send.seq : -1;
+    const answered = step(t.state, { kind: 'handshakeReply', seq, reply: { statestoreId: 'p', isActive: true, epoch: 4_000_001 } }, 5010);
+    expect(answered.state.role).toBe('standby');
+    expect(isActive(answered.state)).toBe(false);
+  });
+
+  it('still becomes active through its own handshake when the peer answers as a standby', () => {
+    const late: HaEvent = { kind: 'handshakeRequest', request: { statestoreId: 'p', address: 'p:24020', forceActive: false, isActive: false, epoch: 0 } };
+    const r = step(recovering(), late, 5000);
+    const t = step(r.state, { kind: 'tick' }, 5000);
+    const send = t.effects.find((e) => e.kind === 'sendHandshake');
+    const seq = send?.kind === 'sendHandshake' ? send.seq : -1;
+    const answered = step(t.state, { kind: 'handshakeReply', seq, reply: { statestoreId: 'p', isActive: false, epoch: 0 } }, 5010);
+    expect(answered.state.role).toBe('active');
+  });
+});

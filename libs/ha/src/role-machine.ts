@@ -419,6 +419,18 @@ function onHandshakeRequest(s: HaState, req: HandshakeRequest, now: number, fx: 
   t = learnEpoch(t, req.epoch, req.isActive, now, fx);
   const peer: HandshakeParty = { statestoreId: req.statestoreId, address: req.address, forceActive: req.forceActive, isActive: req.isActive };
   const active = receiverIsActive(selfParty(t), peer, t.config.useNetworkAddressAsPriority);
+  if (active && (t.role === 'recovery' || t.role === 'standby')) {
+    // Beyond Impala: a request never promotes a node that has been in the pair before. It may
+    // have been sent long ago: a partition holds a handshake in TCP buffers (kernel DROP, a
+    // proxy's latency) and delivers it after its sender took over, and an old active that took
+    // the role on it, by priority and with a newer epoch, deposed the real one (found by the
+    // chaos harness: delayed-peer-link, netns isolate-active). So it only claims the role, which
+    // makes the sender standby if it still wants to be told, and asks the peer itself at once:
+    // a reply to its OWN request, matched by seq, is what promotes it (onHandshakeReply). A
+    // starting node keeps Impala's rule: nothing it could receive predates its process.
+    fx.push({ kind: 'replyHandshake', reply: { statestoreId: t.config.statestoreId, isActive: true, epoch: t.highestEpochSeen } });
+    return { ...t, nextHandshakeAtMs: now };
+  }
   if (active && t.role !== 'active') t = becomeActive(t, now, 'handshake', fx);
   else if (!active && t.role === 'active') t = becomeStandby(t, 'peerForceActive', fx);
   else if (!active && t.role !== 'standby') t = becomeStandby(t, 'handshake', fx);
