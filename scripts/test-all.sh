@@ -14,4 +14,6 @@ npx nx run-many -t build --output-style=static
 npx nx run-many -t typecheck lint --output-style=static
 # Unit and integration tests; integration and chaos start real processes, so one project at a time.
 npx nx run-many -t test --parallel=1 --output-style=static --skip-nx-cache
+# The chaos partition suite on real processes: toxiproxy links, and as root netns + iptables too.
+npx nx run chaos:partition --output-style=static --skip-nx-cache
 echo "test-all: every suite passed in $(( $(date +%s) - started )) s"
