@@ -28,6 +28,24 @@ interface ProxiedLink {
 
 const HOST = '127.0.0.1';
 
+/**
+ * Where proxies listen and whom they reach. On the host everything is loopback; in the
+ * containers runtime the server is a container on the run's network, daemons dial it by its
+ * alias and it dials each daemon by its alias (container-lab.ts).
+ */
+export interface ProxyAddressing {
+  /** The proxy server's host as daemons dial it. */
+  readonly proxyHost: string;
+  /** The address proxies bind inside the server. */
+  readonly listenHost: string;
+  /** How a proxy reaches `daemon`. */
+  upstreamHost(daemon: string): string;
+  /** Where the harness reaches each daemon's web port (route()'s placements); default 127.0.0.1. */
+  webHost?(daemon: string): string;
+}
+
+const LOOPBACK: ProxyAddressing = { proxyHost: HOST, listenHost: HOST, upstreamHost: () => HOST };
+
 export class ToxiproxyLinkFaults implements LinkFaults {
   readonly kind = 'toxiproxy';
   readonly latencyUnsupportedReason = undefined;
@@ -35,11 +53,15 @@ export class ToxiproxyLinkFaults implements LinkFaults {
   private links: ProxiedLink[] = [];
   private clusterSeq = 0;
 
-  private constructor(private readonly handle: ToxiproxyServerHandle, private readonly client: Toxiproxy) {}
+  private constructor(
+    private readonly handle: ToxiproxyServerHandle,
+    private readonly client: Toxiproxy,
+    private readonly addressing: ProxyAddressing,
+  ) {}
 
-  static async start(options: ToxiproxyHandleOptions = {}): Promise<ToxiproxyLinkFaults> {
+  static async start(options: ToxiproxyHandleOptions = {}, addressing: ProxyAddressing = LOOPBACK): Promise<ToxiproxyLinkFaults> {
     const handle = await ToxiproxyServerHandle.start({ mode: 'child-process', ...options });
-    return new ToxiproxyLinkFaults(handle, handle.client());
+    return new ToxiproxyLinkFaults(handle, handle.client(), addressing);
   }
 
   get description(): string {
@@ -62,17 +84,18 @@ export class ToxiproxyLinkFaults implements LinkFaults {
       const flags: Record<string, FlagValue> = { ...spec.flags };
       if (isStatestored(spec.name)) {
         const peer = spec.name === ss1.name ? ss2 : ss1;
-        flags['state_store_peer_host'] = HOST;
+        flags['state_store_peer_host'] = this.addressing.proxyHost;
         flags['state_store_peer_ha_port'] = await this.addProxy(spec.name, peer.name, take(), Number(peer.flags['state_store_ha_port']));
       } else {
-        flags['state_store_host'] = HOST;
-        flags['state_store_2_host'] = HOST;
+        flags['state_store_host'] = this.addressing.proxyHost;
+        flags['state_store_2_host'] = this.addressing.proxyHost;
         flags['state_store_port'] = await this.addProxy(spec.name, ss1.name, take(), Number(ss1.flags['state_store_port']));
         flags['state_store_2_port'] = await this.addProxy(spec.name, ss2.name, take(), Number(ss2.flags['state_store_port']));
       }
       out.push({ ...spec, flags });
     }
-    return { specs: out, placements: new Map<string, DaemonPlacement>() };
+    const webHost = this.addressing.webHost;
+    return { specs: out, placements: new Map<string, DaemonPlacement>(webHost ? specs.map((s) => [s.name, { webHost: webHost(s.name) }]) : []) };
   }
 
   async cut(a: string, b: string): Promise<void> {
@@ -125,8 +148,8 @@ export class ToxiproxyLinkFaults implements LinkFaults {
     const proxy = await this.client.createProxy({
       // Unique per run and cluster: an external toxiproxy may hold other users' proxies.
       name: `chaos-${process.pid}-${this.clusterSeq}-${client}--${server}`,
-      listen: `${HOST}:${listenPort}`,
-      upstream: `${HOST}:${upstreamPort}`,
+      listen: `${this.addressing.listenHost}:${listenPort}`,
+      upstream: `${this.addressing.upstreamHost(server)}:${upstreamPort}`,
     });
     this.links.push({ client, server, proxy, toxics: [] });
     return listenPort;

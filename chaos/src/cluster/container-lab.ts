@@ -1,0 +1,130 @@
+/**
+ * What a `--runtime=containers` suite sets up once and tears down at the end: the engine
+ * (Podman's Docker API, chaos/src/runtime), images built from this checkout's dist (so a run
+ * never tests stale code), one private network, and toxiproxy as a container on it. Scenarios
+ * then get a ContainersRuntime per cluster and ToxiproxyLinkFaults that route every link
+ * through its own proxy inside that container:
+ *   subscriber --> toxiproxy:<port A> --> statestored-1:<state_store_port>
+ *   statestored-1 --> toxiproxy:<port B> --> statestored-2:<state_store_ha_port>
+ * No registry is reachable here (shared/reference/environment.md): every build and run uses
+ * local images only (--pull=never).
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { AppName } from '@statestore-ha/cluster';
+import { runCommand } from '../netfault';
+import { buildBaseImage, buildToxiproxyImage, ensureContainerEngine } from '../runtime';
+import type { ContainerEngine } from '../runtime';
+import { CHAOS_LABEL, ContainerNetwork, engine, sweepStaleContainers } from './container-network';
+import { ContainersRuntime } from './containers-runtime';
+import { onProcessExit } from './process-exit-hook';
+import { ToxiproxyLinkFaults } from './toxiproxy-link-faults';
+
+const STAGE_SCRIPT = path.resolve(__dirname, '../../scripts/stage-image-context.sh');
+const APPS: readonly AppName[] = ['statestored', 'catalogd', 'impalad'];
+/** Our toxiproxy image's API port (docker/Dockerfile.toxiproxy). */
+const TOXIPROXY_API_PORT = 8474;
+const TOXIPROXY_ALIAS = 'toxiproxy';
+
+export class ContainerLabUnavailableError extends Error {
+  override readonly name = 'ContainerLabUnavailableError';
+  constructor(reason: string, options?: { cause?: unknown }) {
+    super(`containers runtime unavailable: ${reason}`, options);
+  }
+}
+
+export interface ContainerLabOptions {
+  readonly log: (line: string) => void;
+  /** Tag of the images built for this run (from <repo>/dist/apps, as stage-image-context.sh stages). */
+  readonly imageTag?: string;
+}
+
+export class ContainerLab {
+  private toxiproxyStarted = false;
+  private readonly removeExitHook: () => void;
+
+  private constructor(
+    readonly engine: ContainerEngine,
+    readonly network: ContainerNetwork,
+    readonly images: Readonly<Record<AppName, string>>,
+    readonly toxiproxyImage: string,
+  ) {
+    this.removeExitHook = onProcessExit(() => network.removeSync());
+  }
+
+  /** Engine, images (~20 s warm) and network; throws ContainerLabUnavailableError with the reason. */
+  static async open(options: ContainerLabOptions): Promise<ContainerLab> {
+    const found = await ensureContainerEngine();
+    if (!found.ok) throw new ContainerLabUnavailableError(found.reason);
+    const swept = await sweepStaleContainers();
+    if (swept > 0) options.log(`containers: removed ${swept} container(s)/network(s) left by earlier runs`);
+    const base = await buildBaseImage(found.engine);
+    const tag = options.imageTag ?? 'chaos';
+    const images = await buildDaemonImages(base, tag);
+    const toxiproxyImage = await buildToxiproxyImage({ baseImage: base, tag: `localhost/statestore-ha-toxiproxy:${tag}` });
+    const network = await ContainerNetwork.create(`chaos-${process.pid}-${Date.now() % 1_000_000}`);
+    options.log(`containers: ${found.engine.kind} ${found.engine.version}, network ${network.name} (${network.addresses.subnet}, internal), images ${Object.values(images).join(' ')} ${toxiproxyImage}`);
+    return new ContainerLab(found.engine, network, images, toxiproxyImage);
+  }
+
+  runtime(logDir: string): ContainersRuntime {
+    return new ContainersRuntime({ network: this.network, images: this.images, logDir });
+  }
+
+  /**
+   * Starts the toxiproxy container (once per lab) and returns LinkFaults whose proxies live in
+   * it. The harness drives its API on the container's address; ToxiproxyLinkFaults.close()
+   * only resets it (external mode), close() below removes the container.
+   */
+  async toxiproxyFaults(): Promise<ToxiproxyLinkFaults> {
+    const address = this.network.addresses.addressOf(TOXIPROXY_ALIAS);
+    const container = `${this.network.name}-${TOXIPROXY_ALIAS}`;
+    if (!this.toxiproxyStarted) {
+      await engine(['run', '-d', '--name', container, '--label', `${CHAOS_LABEL}=${process.pid}`, '--network', this.network.name, '--network-alias', TOXIPROXY_ALIAS, '--ip', address, '--pull=never', this.toxiproxyImage]);
+      this.toxiproxyStarted = true;
+    }
+    const url = `http://${address}:${TOXIPROXY_API_PORT}`;
+    await waitForHttp(`${url}/version`, 15_000);
+    const addresses = this.network.addresses;
+    return ToxiproxyLinkFaults.start(
+      { env: { TOXIPROXY_URL: url } },
+      { proxyHost: TOXIPROXY_ALIAS, listenHost: '0.0.0.0', upstreamHost: (daemon) => daemon, webHost: (daemon) => addresses.addressOf(daemon) },
+    );
+  }
+
+  /** Removes every container of this run and the network. */
+  async close(): Promise<void> {
+    await this.network.remove();
+    this.removeExitHook();
+  }
+}
+
+async function buildDaemonImages(baseImage: string, tag: string): Promise<Record<AppName, string>> {
+  const context = fs.mkdtempSync(path.join(os.tmpdir(), 'chaos-image-context-'));
+  try {
+    await runCommand(['bash', STAGE_SCRIPT, context], { timeoutMs: 300_000 });
+    const images: Partial<Record<AppName, string>> = {};
+    for (const app of APPS) {
+      const image = `localhost/statestore-ha/${app}:${tag}`;
+      await engine(['build', '-q', '--pull=never', '--build-arg', `BASE_IMAGE=${baseImage}`, '--build-arg', `APP=${app}`, '-t', image, context], 300_000);
+      images[app] = image;
+    }
+    return images as Record<AppName, string>;
+  } finally {
+    fs.rmSync(context, { recursive: true, force: true });
+  }
+}
+
+async function waitForHttp(url: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      if ((await fetch(url, { signal: AbortSignal.timeout(1000) })).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new ContainerLabUnavailableError(`${url} did not answer within ${timeoutMs} ms`);
+}
