@@ -34,7 +34,7 @@ function positive(flag: string, value: unknown, fallback: number): number {
 }
 
 export interface CliOptions {
-  readonly suite: Omit<SuiteOptions, 'log' | 'workDir' | 'toxiproxyMainJs'>;
+  readonly suite: Omit<SuiteOptions, 'log' | 'workDir' | 'toxiproxyMainJs' | 'repoRoot'>;
   readonly reportsDir: string;
 }
 

@@ -33,7 +33,7 @@ async function main(): Promise<number> {
   const s = cli.suite;
   log(`chaos ${s.suite}: runtime ${s.runtime}, faults ${s.faultKinds.join('+')}, ${s.shape.catalogds} catalogd(s) + ${s.shape.coordinators} coordinator(s) + ${s.shape.executors} executor(s), seed ${s.seed}`);
   log(`timing: ${JSON.stringify(s.timing)}${Object.keys(s.statestoredFlags).length ? `, statestored extra ${JSON.stringify(s.statestoredFlags)}` : ''}`);
-  const run = await runSuite({ ...s, workDir, toxiproxyMainJs: fs.existsSync(toxiproxyMainJs) ? toxiproxyMainJs : undefined, log });
+  const run = await runSuite({ ...s, workDir, repoRoot: REPO_ROOT, toxiproxyMainJs: fs.existsSync(toxiproxyMainJs) ? toxiproxyMainJs : undefined, log });
   const first = run.results[0];
   if (first) {
     log('');

@@ -14,14 +14,13 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { AppName } from '@statestore-ha/cluster';
 import { runCommand } from '../netfault';
-import { buildBaseImage, buildToxiproxyImage, ensureContainerEngine } from '../runtime';
+import { buildBaseImage, ensureContainerEngine } from '../runtime';
 import type { ContainerEngine } from '../runtime';
 import { CHAOS_LABEL, ContainerNetwork, engine, sweepStaleContainers } from './container-network';
 import { ContainersRuntime } from './containers-runtime';
 import { onProcessExit } from './process-exit-hook';
 import { ToxiproxyLinkFaults } from './toxiproxy-link-faults';
 
-const STAGE_SCRIPT = path.resolve(__dirname, '../../scripts/stage-image-context.sh');
 const APPS: readonly AppName[] = ['statestored', 'catalogd', 'impalad'];
 /** Our toxiproxy image's API port (docker/Dockerfile.toxiproxy). */
 const TOXIPROXY_API_PORT = 8474;
@@ -35,6 +34,10 @@ export class ContainerLabUnavailableError extends Error {
 }
 
 export interface ContainerLabOptions {
+  /** The checkout (paths from __dirname break once the CLI is bundled into dist/chaos/cli). */
+  readonly repoRoot: string;
+  /** Built toxiproxy server (dist/chaos/toxiproxy/main.js, from `nx run chaos:build-cli`). */
+  readonly toxiproxyMainJs: string | undefined;
   readonly log: (line: string) => void;
   /** Tag of the images built for this run (from <repo>/dist/apps, as stage-image-context.sh stages). */
   readonly imageTag?: string;
@@ -61,8 +64,12 @@ export class ContainerLab {
     if (swept > 0) options.log(`containers: removed ${swept} container(s)/network(s) left by earlier runs`);
     const base = await buildBaseImage(found.engine);
     const tag = options.imageTag ?? 'chaos';
-    const images = await buildDaemonImages(base, tag);
-    const toxiproxyImage = await buildToxiproxyImage({ baseImage: base, tag: `localhost/statestore-ha-toxiproxy:${tag}` });
+    const images = await buildDaemonImages(options.repoRoot, base, tag);
+    if (!options.toxiproxyMainJs) throw new ContainerLabUnavailableError('no built toxiproxy server (dist/chaos/toxiproxy/main.js): run `nx run chaos:build-cli`');
+    const toxiproxyImage = `localhost/statestore-ha-toxiproxy:${tag}`;
+    // docker/README.md's command; runtime's buildToxiproxyImage finds docker/ from __dirname,
+    // which is wrong inside the bundled CLI.
+    await engine(['build', '-q', '--pull=never', '--build-arg', `BASE_IMAGE=${base}`, '-f', path.join(options.repoRoot, 'docker', 'Dockerfile.toxiproxy'), '-t', toxiproxyImage, path.dirname(options.toxiproxyMainJs)], 300_000);
     const network = await ContainerNetwork.create(`chaos-${process.pid}-${Date.now() % 1_000_000}`);
     options.log(`containers: ${found.engine.kind} ${found.engine.version}, network ${network.name} (${network.addresses.subnet}, internal), images ${Object.values(images).join(' ')} ${toxiproxyImage}`);
     return new ContainerLab(found.engine, network, images, toxiproxyImage);
@@ -100,10 +107,10 @@ export class ContainerLab {
   }
 }
 
-async function buildDaemonImages(baseImage: string, tag: string): Promise<Record<AppName, string>> {
+async function buildDaemonImages(repoRoot: string, baseImage: string, tag: string): Promise<Record<AppName, string>> {
   const context = fs.mkdtempSync(path.join(os.tmpdir(), 'chaos-image-context-'));
   try {
-    await runCommand(['bash', STAGE_SCRIPT, context], { timeoutMs: 300_000 });
+    await runCommand(['bash', path.join(repoRoot, 'chaos', 'scripts', 'stage-image-context.sh'), context], { timeoutMs: 300_000 });
     const images: Partial<Record<AppName, string>> = {};
     for (const app of APPS) {
       const image = `localhost/statestore-ha/${app}:${tag}`;

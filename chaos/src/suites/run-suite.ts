@@ -56,7 +56,7 @@ async function openFaults(kind: FaultKind, options: SuiteOptions, lab: Container
 
 async function openContainerLab(options: SuiteOptions): Promise<ContainerLab> {
   try {
-    return await ContainerLab.open({ log: options.log });
+    return await ContainerLab.open({ repoRoot: options.repoRoot, toxiproxyMainJs: options.toxiproxyMainJs, log: options.log });
   } catch (e) {
     if (e instanceof ContainerLabUnavailableError) throw new RuntimeUnavailableError('containers', e.message);
     throw e;

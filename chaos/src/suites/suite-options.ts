@@ -21,6 +21,8 @@ export interface SuiteOptions {
   readonly distDir: string;
   /** Prebuilt toxiproxy server (dist/chaos/toxiproxy/main.js); built on the fly when absent. */
   readonly toxiproxyMainJs: string | undefined;
+  /** The checkout: --runtime=containers builds its images from <repoRoot>/dist (chaos/scripts, docker/). */
+  readonly repoRoot: string;
   /** Folder for daemon logs of this run. */
   readonly workDir: string;
   readonly log: (line: string) => void;
