@@ -7,8 +7,9 @@ import { ConnState, CURRENT_PROTOCOL_VERSION, StatestoreHaServiceService, Subscr
 import { startGrpcServer, type RunningGrpcServer } from './grpc-server';
 import { haPeerService } from './ha-peer-service';
 import { HaRpcError, HaRunner } from './ha-runner';
-import { Statestore, type StatestoreObserver } from './statestore';
+import { Statestore } from './statestore';
 import type { SessionLink } from './subscriber-session';
+import { quietObserver } from './statestore.spec-helper';
 
 // Two HaRunners over real gRPC on loopback, with Impala's HA flags at test speed: the runner's job
 // is to carry the role machine's effects out (RPCs, role notifications, start-over, metrics).
@@ -41,14 +42,6 @@ async function freePorts(n: number): Promise<number[]> {
   await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
   return ports;
 }
-const quietObserver: StatestoreObserver = {
-  subscribersChanged: () => undefined,
-  heartbeatAnswered: () => undefined,
-  heartbeatFailed: () => undefined,
-  topicUpdateAnswered: () => undefined,
-  registrationRejected: () => undefined,
-  topicEntriesCleared: () => undefined,
-};
 
 interface Node {
   id: string;

@@ -13,18 +13,11 @@ import {
   type SubscriberMessage,
 } from '@statestore-ha/proto';
 import { ALWAYS_ACTIVE } from './role-view';
-import { Statestore, type StatestoreObserver } from './statestore';
+import { Statestore } from './statestore';
 import { subscriberService } from './subscriber-service';
+import { quietObserver } from './statestore.spec-helper';
 
 const log = createLogger('statestored', 'silent');
-const observer: StatestoreObserver = {
-  subscribersChanged: () => undefined,
-  heartbeatAnswered: () => undefined,
-  heartbeatFailed: () => undefined,
-  topicUpdateAnswered: () => undefined,
-  registrationRejected: () => undefined,
-  topicEntriesCleared: () => undefined,
-};
 
 /** The server side of one Subscribe stream, as grpc-js hands it to the handler: events in, writes out. */
 class FakeCall extends EventEmitter {
@@ -52,7 +45,7 @@ function setup(debugNetworkActionAllowed = false): { core: Statestore; subscribe
   const core = new Statestore(
     { heartbeatFrequencyMs: 1000, maxMissedHeartbeats: 10, updateFrequencyMs: 2000, priorityUpdateFrequencyMs: 100, maxSubscribers: 10, updateTimeoutMs: 10_000, maxTopicValueBytes: 1 << 20, enableCatalogdHa: false },
     ALWAYS_ACTIVE,
-    observer,
+    quietObserver,
     log,
     () => 0,
     'ss-svc',

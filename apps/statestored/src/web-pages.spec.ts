@@ -1,25 +1,18 @@
 import { createLogger } from '@statestore-ha/daemon';
 import { CURRENT_PROTOCOL_VERSION, SubscriberType, type TopicRegistration } from '@statestore-ha/proto';
 import { ALWAYS_ACTIVE } from './role-view';
-import { Statestore, type StatestoreObserver } from './statestore';
+import { Statestore } from './statestore';
 import type { SessionLink, SubscriberSession } from './subscriber-session';
 import { subscribersPage, topicsPage } from './web-pages';
+import { quietObserver } from './statestore.spec-helper';
 
 const link = (): SessionLink => ({ send: () => true, onDrain: () => undefined, close: () => undefined });
-const observer: StatestoreObserver = {
-  subscribersChanged: () => undefined,
-  heartbeatAnswered: () => undefined,
-  heartbeatFailed: () => undefined,
-  topicUpdateAnswered: () => undefined,
-  registrationRejected: () => undefined,
-  topicEntriesCleared: () => undefined,
-};
 
 function statestore(clock: { now: number }): Statestore {
   return new Statestore(
     { heartbeatFrequencyMs: 1000, maxMissedHeartbeats: 10, updateFrequencyMs: 2000, priorityUpdateFrequencyMs: 100, maxSubscribers: 10, updateTimeoutMs: 10_000, maxTopicValueBytes: 1 << 20, enableCatalogdHa: false },
     ALWAYS_ACTIVE,
-    observer,
+    quietObserver,
     createLogger('statestored', 'silent'),
     () => clock.now,
     'ss-page',
