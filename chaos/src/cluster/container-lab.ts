@@ -2,8 +2,9 @@
  * What a `--runtime=containers` suite sets up once and tears down at the end: the engine
  * (Podman's Docker API, chaos/src/runtime), images built from this checkout's dist (so a run
  * never tests stale code), one private network, and toxiproxy as a container on it. Scenarios
- * then get a ContainersRuntime per cluster and ToxiproxyLinkFaults that route every link
- * through its own proxy inside that container:
+ * then get a ContainersRuntime per cluster, and either ContainerFirewallLinkFaults (DROP rules
+ * in each container's namespace) or ToxiproxyLinkFaults that route every link through its own
+ * proxy inside that container:
  *   subscriber --> toxiproxy:<port A> --> statestored-1:<state_store_port>
  *   statestored-1 --> toxiproxy:<port B> --> statestored-2:<state_store_ha_port>
  * No registry is reachable here (shared/reference/environment.md): every build and run uses
@@ -17,6 +18,7 @@ import { runCommand } from '../netfault';
 import { buildBaseImage, ensureContainerEngine } from '../runtime';
 import type { ContainerEngine } from '../runtime';
 import { CHAOS_LABEL, ContainerNetwork, engine, sweepStaleContainers } from './container-network';
+import { ContainerFirewallLinkFaults } from './container-firewall-link-faults';
 import { ContainersRuntime } from './containers-runtime';
 import { onProcessExit } from './process-exit-hook';
 import { ToxiproxyLinkFaults } from './toxiproxy-link-faults';
@@ -86,7 +88,7 @@ export class ContainerLab {
    */
   async toxiproxyFaults(): Promise<ToxiproxyLinkFaults> {
     const address = this.network.addresses.addressOf(TOXIPROXY_ALIAS);
-    const container = `${this.network.name}-${TOXIPROXY_ALIAS}`;
+    const container = this.network.containerName(TOXIPROXY_ALIAS);
     if (!this.toxiproxyStarted) {
       await engine(['run', '-d', '--name', container, '--label', `${CHAOS_LABEL}=${process.pid}`, '--network', this.network.name, '--network-alias', TOXIPROXY_ALIAS, '--ip', address, '--pull=never', this.toxiproxyImage]);
       this.toxiproxyStarted = true;
@@ -98,6 +100,11 @@ export class ContainerLab {
       { env: { TOXIPROXY_URL: url } },
       { proxyHost: TOXIPROXY_ALIAS, listenHost: '0.0.0.0', upstreamHost: (daemon) => daemon, webHost: (daemon) => addresses.addressOf(daemon) },
     );
+  }
+
+  /** Kernel-level cuts inside each daemon's container (root only: nsenter + iptables). */
+  firewallFaults(): ContainerFirewallLinkFaults {
+    return ContainerFirewallLinkFaults.create(this.network);
   }
 
   /** Removes every container of this run and the network. */

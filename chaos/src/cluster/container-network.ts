@@ -98,6 +98,11 @@ export class ContainerNetwork {
     return new ContainerNetwork(name, new AddressPlan(subnet));
   }
 
+  /** The container running `alias` on this network: unique per run, found again after a restart. */
+  containerName(alias: string): string {
+    return `${this.name}-${alias}`;
+  }
+
   /** Removes every container of this process and the network; safe to call twice. */
   async remove(): Promise<void> {
     const ids = (await engine(['ps', '-aq', '--filter', `label=${CHAOS_LABEL}=${process.pid}`]).catch(() => '')).split(/\s+/).filter(Boolean);

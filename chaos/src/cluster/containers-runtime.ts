@@ -175,7 +175,7 @@ export class ContainersRuntime implements ClusterRuntime {
   async start(specs: readonly DaemonSpec[]): Promise<void> {
     const addresses = this.options.network.addresses;
     this.placements = new Map(specs.map((s) => [s.name, { webHost: addresses.addressOf(s.name) }]));
-    this.daemons = specs.map((spec) => new DaemonContainer(spec, `${this.options.network.name}-${spec.name}`, addresses.addressOf(spec.name), this.options));
+    this.daemons = specs.map((spec) => new DaemonContainer(spec, this.options.network.containerName(spec.name), addresses.addressOf(spec.name), this.options));
     for (const app of START_ORDER) {
       const group = this.daemons.filter((d) => d.spec.app === app);
       for (const d of group) await d.start();

@@ -12,6 +12,7 @@ export type { ProxyAddressing } from './toxiproxy-link-faults';
 export { ContainersRuntime } from './containers-runtime';
 export type { ContainersRuntimeOptions } from './containers-runtime';
 export { ContainerLab, ContainerLabUnavailableError } from './container-lab';
+export { ContainerFirewallLinkFaults } from './container-firewall-link-faults';
 export type { ContainerLabOptions } from './container-lab';
 export { ContainerNetwork, AddressPlan, SubnetExhaustedError, sweepStaleContainers } from './container-network';
 export { NetnsLinkFaults, NetnsUnavailableError } from './netns-link-faults';

@@ -43,8 +43,11 @@ export function scenariosOf(options: Pick<SuiteOptions, 'suite' | 'durationS' | 
 
 async function openFaults(kind: FaultKind, options: SuiteOptions, lab: ContainerLab | undefined): Promise<LinkFaults | SkippedKind> {
   if (lab) {
-    // Kernel-level cuts inside containers (netfault's ContainerFirewall) are not wired yet.
-    if (kind === 'netns') return { faultKind: kind, reason: 'not wired for --runtime=containers yet (ContainerFirewall per container); use --faults=toxiproxy' };
+    if (kind === 'netns') {
+      // Each container is its own namespace already: cuts go into it (netfault's ContainerFirewall).
+      const reason = NetnsLinkFaults.unavailableReason();
+      return reason ? { faultKind: kind, reason } : lab.firewallFaults();
+    }
     return lab.toxiproxyFaults();
   }
   if (kind === 'netns') {
