@@ -53,7 +53,8 @@ export class ContainerLab {
     readonly engine: ContainerEngine,
     readonly network: ContainerNetwork,
     readonly images: Readonly<Record<AppName, string>>,
-    readonly toxiproxyImage: string,
+    private readonly options: ContainerLabOptions,
+    private readonly baseImage: string,
   ) {
     this.removeExitHook = onProcessExit(() => network.removeSync());
   }
@@ -67,14 +68,9 @@ export class ContainerLab {
     const base = await buildBaseImage(found.engine);
     const tag = options.imageTag ?? 'chaos';
     const images = await buildDaemonImages(options.repoRoot, base, tag);
-    if (!options.toxiproxyMainJs) throw new ContainerLabUnavailableError('no built toxiproxy server (dist/chaos/toxiproxy/main.js): run `nx run chaos:build-cli`');
-    const toxiproxyImage = `localhost/statestore-ha-toxiproxy:${tag}`;
-    // docker/README.md's command; runtime's buildToxiproxyImage finds docker/ from __dirname,
-    // which is wrong inside the bundled CLI.
-    await engine(['build', '-q', '--pull=never', '--build-arg', `BASE_IMAGE=${base}`, '-f', path.join(options.repoRoot, 'docker', 'Dockerfile.toxiproxy'), '-t', toxiproxyImage, path.dirname(options.toxiproxyMainJs)], 300_000);
     const network = await ContainerNetwork.create(`chaos-${process.pid}-${Date.now() % 1_000_000}`);
-    options.log(`containers: ${found.engine.kind} ${found.engine.version}, network ${network.name} (${network.addresses.subnet}, internal), images ${Object.values(images).join(' ')} ${toxiproxyImage}`);
-    return new ContainerLab(found.engine, network, images, toxiproxyImage);
+    options.log(`containers: ${found.engine.kind} ${found.engine.version}, network ${network.name} (${network.addresses.subnet}, internal), images ${Object.values(images).join(' ')}`);
+    return new ContainerLab(found.engine, network, images, options, base);
   }
 
   runtime(logDir: string): ContainersRuntime {
@@ -90,7 +86,8 @@ export class ContainerLab {
     const address = this.network.addresses.addressOf(TOXIPROXY_ALIAS);
     const container = this.network.containerName(TOXIPROXY_ALIAS);
     if (!this.toxiproxyStarted) {
-      await engine(['run', '-d', '--name', container, '--label', `${CHAOS_LABEL}=${process.pid}`, '--network', this.network.name, '--network-alias', TOXIPROXY_ALIAS, '--ip', address, '--pull=never', this.toxiproxyImage]);
+      const image = await this.buildToxiproxyImage();
+      await engine(['run', '-d', '--name', container, '--label', `${CHAOS_LABEL}=${process.pid}`, '--network', this.network.name, '--network-alias', TOXIPROXY_ALIAS, '--ip', address, '--pull=never', image]);
       this.toxiproxyStarted = true;
     }
     const url = `http://${address}:${TOXIPROXY_API_PORT}`;
@@ -100,6 +97,19 @@ export class ContainerLab {
       { env: { TOXIPROXY_URL: url } },
       { proxyHost: TOXIPROXY_ALIAS, listenHost: '0.0.0.0', upstreamHost: (daemon) => daemon, webHost: (daemon) => addresses.addressOf(daemon) },
     );
+  }
+
+  /**
+   * docker/README.md's command. runtime's buildToxiproxyImage finds docker/ from __dirname,
+   * which points into dist/ once the CLI is bundled, so the lab builds from the CLI's paths.
+   */
+  private async buildToxiproxyImage(): Promise<string> {
+    const mainJs = this.options.toxiproxyMainJs;
+    if (!mainJs) throw new ContainerLabUnavailableError('no built toxiproxy server (dist/chaos/toxiproxy/main.js): run `nx run chaos:build-cli`');
+    const image = `localhost/statestore-ha-toxiproxy:${this.options.imageTag ?? 'chaos'}`;
+    const dockerfile = path.join(this.options.repoRoot, 'docker', 'Dockerfile.toxiproxy');
+    await engine(['build', '-q', '--pull=never', '--build-arg', `BASE_IMAGE=${this.baseImage}`, '-f', dockerfile, '-t', image, path.dirname(mainJs)], 300_000);
+    return image;
   }
 
   /** Kernel-level cuts inside each daemon's container (root only: nsenter + iptables). */
