@@ -12,8 +12,8 @@
  * Every container and the network carry the label CHAOS_LABEL=<pid>, so a run's leftovers can
  * be removed synchronously on exit and an earlier killed run's swept on the next start.
  */
-import { execFileSync } from 'node:child_process';
-import { runCommand } from '../netfault';
+import { execFile, execFileSync } from 'node:child_process';
+import { CommandError } from '../netfault';
 
 export const CHAOS_LABEL = 'statestore-ha-chaos';
 /** The engine CLI the runtime drives (Podman here; its Docker-compatible flags are the ones used). */
@@ -28,14 +28,25 @@ export class SubnetExhaustedError extends Error {
   }
 }
 
+/**
+ * Runs the engine CLI with this process' environment passed explicitly: ensureContainerEngine
+ * puts CONTAINERS_CONF there, and without it Podman falls back to the CNI backend, which can
+ * neither see nor tear down netavark's networks (docker/README.md). Jest gives each spec file
+ * its own copy of process.env, which child_process would not see by default.
+ */
 export function engine(args: readonly string[], timeoutMs = 60_000): Promise<string> {
-  return runCommand([ENGINE_CLI, ...args], { timeoutMs }).then((out) => out.stdout);
+  return new Promise((resolve, reject) => {
+    execFile(ENGINE_CLI, args, { env: process.env, timeout: timeoutMs, maxBuffer: 16 << 20, encoding: 'utf8' }, (error, stdout, stderr) => {
+      if (error) reject(new CommandError([ENGINE_CLI, ...args], (error as NodeJS.ErrnoException).code ?? null, stderr || error.message, { cause: error }));
+      else resolve(stdout);
+    });
+  });
 }
 
 /** For exit hooks and the synchronous pause/resume of ClusterRuntime; never throws. */
 export function engineSyncQuietly(args: readonly string[]): boolean {
   try {
-    execFileSync(ENGINE_CLI, args, { stdio: 'ignore', timeout: 20_000 });
+    execFileSync(ENGINE_CLI, args, { env: process.env, stdio: 'ignore', timeout: 20_000 });
     return true;
   } catch {
     return false;
@@ -120,7 +131,7 @@ export class ContainerNetwork {
 
 function engineSyncListQuietly(args: readonly string[]): string[] {
   try {
-    return execFileSync(ENGINE_CLI, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 20_000 }).split(/\s+/).filter(Boolean);
+    return execFileSync(ENGINE_CLI, args, { env: process.env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 20_000 }).split(/\s+/).filter(Boolean);
   } catch {
     return [];
   }
@@ -136,14 +147,17 @@ export async function sweepStaleContainers(): Promise<number> {
       return false;
     }
   };
+  // Podman 4.3 renders container labels as a map (map[k:v]) and network labels as k=v text,
+  // and `index` fails on the latter: read the pid out of either rendering.
+  const pidLabel = new RegExp(`${CHAOS_LABEL}[=:](\\d+)`);
   const labelled = async (kind: 'ps' | 'network'): Promise<Array<{ id: string; pid: string }>> => {
-    const args = kind === 'ps' ? ['ps', '-a', '--filter', `label=${CHAOS_LABEL}`, '--format', `{{.ID}} {{index .Labels "${CHAOS_LABEL}"}}`] : ['network', 'ls', '--filter', `label=${CHAOS_LABEL}`, '--format', `{{.Name}} {{index .Labels "${CHAOS_LABEL}"}}`];
+    const args = kind === 'ps' ? ['ps', '-a', '--filter', `label=${CHAOS_LABEL}`, '--format', '{{.ID}} {{.Labels}}'] : ['network', 'ls', '--filter', `label=${CHAOS_LABEL}`, '--format', '{{.Name}} {{.Labels}}'];
     const out = await engine(args).catch(() => '');
-    return out
-      .split('\n')
-      .map((line) => line.trim().split(/\s+/))
-      .filter((f): f is [string, string] => f.length === 2 && f[0] !== '' && f[1] !== '')
-      .map(([id, pid]) => ({ id, pid }));
+    return out.split('\n').flatMap((line) => {
+      const id = line.trim().split(/\s+/)[0];
+      const pid = pidLabel.exec(line)?.[1];
+      return id && pid ? [{ id, pid }] : [];
+    });
   };
   const staleContainers = (await labelled('ps')).filter((c) => !alive(c.pid));
   if (staleContainers.length > 0) await engine(['rm', '-f', '-t', '0', ...staleContainers.map((c) => c.id)]).catch(() => undefined);

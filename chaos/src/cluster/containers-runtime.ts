@@ -96,7 +96,7 @@ class DaemonContainer {
       this.options.images[this.spec.app],
       ...flagArgs(flags),
     ];
-    const child = spawn(ENGINE_CLI, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(ENGINE_CLI, args, { env: process.env, stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
     this.paused = false;
     child.stdout?.pipe(this.log, { end: false });
