@@ -1,6 +1,6 @@
 /**
  * What a `--runtime=containers` suite sets up once and tears down at the end: the engine
- * (Podman's Docker API, chaos/src/runtime), images built from this checkout's dist (so a run
+ * (Podman, whose service chaos/src/runtime starts; driven through its CLI), images built from this checkout's dist (so a run
  * never tests stale code), one private network, and toxiproxy as a container on it. Scenarios
  * then get a ContainersRuntime per cluster, and either ContainerFirewallLinkFaults (DROP rules
  * in each container's namespace) or ToxiproxyLinkFaults that route every link through its own
@@ -17,7 +17,7 @@ import type { AppName } from '@statestore-ha/cluster';
 import { runCommand } from '../netfault';
 import { buildBaseImage, ensureContainerEngine } from '../runtime';
 import type { ContainerEngine } from '../runtime';
-import { CHAOS_LABEL, ContainerNetwork, engine, sweepStaleContainers } from './container-network';
+import { CHAOS_LABEL, ContainerNetwork, runEngine, sweepStaleContainers } from './container-network';
 import { ContainerFirewallLinkFaults } from './container-firewall-link-faults';
 import { ContainersRuntime } from './containers-runtime';
 import { onProcessExit } from './process-exit-hook';
@@ -87,7 +87,7 @@ export class ContainerLab {
     const container = this.network.containerName(TOXIPROXY_ALIAS);
     if (!this.toxiproxyStarted) {
       const image = await this.buildToxiproxyImage();
-      await engine(['run', '-d', '--name', container, '--label', `${CHAOS_LABEL}=${process.pid}`, '--network', this.network.name, '--network-alias', TOXIPROXY_ALIAS, '--ip', address, '--pull=never', image]);
+      await runEngine(['run', '-d', '--name', container, '--label', `${CHAOS_LABEL}=${process.pid}`, '--network', this.network.name, '--network-alias', TOXIPROXY_ALIAS, '--ip', address, '--pull=never', image]);
       this.toxiproxyStarted = true;
     }
     const url = `http://${address}:${TOXIPROXY_API_PORT}`;
@@ -108,7 +108,7 @@ export class ContainerLab {
     if (!mainJs) throw new ContainerLabUnavailableError('no built toxiproxy server (dist/chaos/toxiproxy/main.js): run `nx run chaos:build-cli`');
     const image = `localhost/statestore-ha-toxiproxy:${this.options.imageTag ?? 'chaos'}`;
     const dockerfile = path.join(this.options.repoRoot, 'docker', 'Dockerfile.toxiproxy');
-    await engine(['build', '-q', '--pull=never', '--build-arg', `BASE_IMAGE=${this.baseImage}`, '-f', dockerfile, '-t', image, path.dirname(mainJs)], 300_000);
+    await runEngine(['build', '-q', '--pull=never', '--build-arg', `BASE_IMAGE=${this.baseImage}`, '-f', dockerfile, '-t', image, path.dirname(mainJs)], 300_000);
     return image;
   }
 
@@ -131,7 +131,7 @@ async function buildDaemonImages(repoRoot: string, baseImage: string, tag: strin
     const images: Partial<Record<AppName, string>> = {};
     for (const app of APPS) {
       const image = `localhost/statestore-ha/${app}:${tag}`;
-      await engine(['build', '-q', '--pull=never', '--build-arg', `BASE_IMAGE=${baseImage}`, '--build-arg', `APP=${app}`, '-t', image, context], 300_000);
+      await runEngine(['build', '-q', '--pull=never', '--build-arg', `BASE_IMAGE=${baseImage}`, '--build-arg', `APP=${app}`, '-t', image, context], 300_000);
       images[app] = image;
     }
     return images as Record<AppName, string>;

@@ -16,7 +16,7 @@ import { execFile, execFileSync } from 'node:child_process';
 import { CommandError } from '../netfault';
 
 export const CHAOS_LABEL = 'statestore-ha-chaos';
-/** The engine CLI the runtime drives (Podman here; its Docker-compatible flags are the ones used). */
+/** The engine CLI the runtime drives: Podman (a few flags, such as `rm -t 0`, are Podman-only). */
 export const ENGINE_CLI = 'podman';
 /** .1 is the gateway (the host); daemons start at .10, so a few low addresses stay free. */
 const FIRST_HOST_OFFSET = 10;
@@ -34,7 +34,7 @@ export class SubnetExhaustedError extends Error {
  * neither see nor tear down netavark's networks (docker/README.md). Jest gives each spec file
  * its own copy of process.env, which child_process would not see by default.
  */
-export function engine(args: readonly string[], timeoutMs = 60_000): Promise<string> {
+export function runEngine(args: readonly string[], timeoutMs = 60_000): Promise<string> {
   return new Promise((resolve, reject) => {
     execFile(ENGINE_CLI, args, { env: process.env, timeout: timeoutMs, maxBuffer: 16 << 20, encoding: 'utf8' }, (error, stdout, stderr) => {
       if (error) reject(new CommandError([ENGINE_CLI, ...args], (error as NodeJS.ErrnoException).code ?? null, stderr || error.message, { cause: error }));
@@ -100,10 +100,10 @@ export class ContainerNetwork {
 
   /** Creates an internal network named `name`, labelled with this process' pid. */
   static async create(name: string): Promise<ContainerNetwork> {
-    await engine(['network', 'create', '--internal', '--label', `${CHAOS_LABEL}=${process.pid}`, name]);
-    const subnet = (await engine(['network', 'inspect', '-f', '{{range .Subnets}}{{.Subnet}} {{end}}', name])).trim().split(/\s+/)[0];
+    await runEngine(['network', 'create', '--internal', '--label', `${CHAOS_LABEL}=${process.pid}`, name]);
+    const subnet = (await runEngine(['network', 'inspect', '-f', '{{range .Subnets}}{{.Subnet}} {{end}}', name])).trim().split(/\s+/)[0];
     if (!subnet) {
-      await engine(['network', 'rm', '-f', name]).catch(() => undefined);
+      await runEngine(['network', 'rm', '-f', name]).catch(() => undefined);
       throw new Error(`network ${name} has no subnet`);
     }
     return new ContainerNetwork(name, new AddressPlan(subnet));
@@ -116,9 +116,9 @@ export class ContainerNetwork {
 
   /** Removes every container of this process and the network; safe to call twice. */
   async remove(): Promise<void> {
-    const ids = (await engine(['ps', '-aq', '--filter', `label=${CHAOS_LABEL}=${process.pid}`]).catch(() => '')).split(/\s+/).filter(Boolean);
-    if (ids.length > 0) await engine(['rm', '-f', '-t', '0', ...ids]).catch(() => undefined);
-    await engine(['network', 'rm', '-f', this.name]).catch(() => undefined);
+    const ids = (await runEngine(['ps', '-aq', '--filter', `label=${CHAOS_LABEL}=${process.pid}`]).catch(() => '')).split(/\s+/).filter(Boolean);
+    if (ids.length > 0) await runEngine(['rm', '-f', '-t', '0', ...ids]).catch(() => undefined);
+    await runEngine(['network', 'rm', '-f', this.name]).catch(() => undefined);
   }
 
   /** The same, synchronously, for process-exit hooks. */
@@ -152,7 +152,7 @@ export async function sweepStaleContainers(): Promise<number> {
   const pidLabel = new RegExp(`${CHAOS_LABEL}[=:](\\d+)`);
   const labelled = async (kind: 'ps' | 'network'): Promise<Array<{ id: string; pid: string }>> => {
     const args = kind === 'ps' ? ['ps', '-a', '--filter', `label=${CHAOS_LABEL}`, '--format', '{{.ID}} {{.Labels}}'] : ['network', 'ls', '--filter', `label=${CHAOS_LABEL}`, '--format', '{{.Name}} {{.Labels}}'];
-    const out = await engine(args).catch(() => '');
+    const out = await runEngine(args).catch(() => '');
     return out.split('\n').flatMap((line) => {
       const id = line.trim().split(/\s+/)[0];
       const pid = pidLabel.exec(line)?.[1];
@@ -160,8 +160,8 @@ export async function sweepStaleContainers(): Promise<number> {
     });
   };
   const staleContainers = (await labelled('ps')).filter((c) => !alive(c.pid));
-  if (staleContainers.length > 0) await engine(['rm', '-f', '-t', '0', ...staleContainers.map((c) => c.id)]).catch(() => undefined);
+  if (staleContainers.length > 0) await runEngine(['rm', '-f', '-t', '0', ...staleContainers.map((c) => c.id)]).catch(() => undefined);
   const staleNetworks = (await labelled('network')).filter((n) => !alive(n.pid));
-  for (const n of staleNetworks) await engine(['network', 'rm', '-f', n.id]).catch(() => undefined);
+  for (const n of staleNetworks) await runEngine(['network', 'rm', '-f', n.id]).catch(() => undefined);
   return staleContainers.length + staleNetworks.length;
 }

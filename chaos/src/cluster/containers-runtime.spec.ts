@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import type { DaemonSpec } from '@statestore-ha/cluster';
 import { containerEngineUnavailableReason } from '../runtime';
 import { ContainerLab } from './container-lab';
-import { CHAOS_LABEL, engine } from './container-network';
+import { CHAOS_LABEL, runEngine } from './container-network';
 import type { ContainersRuntime } from './containers-runtime';
 
 jest.setTimeout(120_000);
@@ -34,7 +34,7 @@ async function answers(url: string): Promise<boolean> {
 }
 
 async function ourContainers(): Promise<string[]> {
-  return (await engine(['ps', '-a', '--filter', `label=${CHAOS_LABEL}=${process.pid}`, '--format', '{{.Names}}'])).split('\n').filter(Boolean);
+  return (await runEngine(['ps', '-a', '--filter', `label=${CHAOS_LABEL}=${process.pid}`, '--format', '{{.Names}}'])).split('\n').filter(Boolean);
 }
 
 describeIfEngine(unavailable ? `ContainersRuntime (skipped: ${unavailable})` : 'ContainersRuntime (podman)', () => {
@@ -81,7 +81,7 @@ describeIfEngine(unavailable ? `ContainersRuntime (skipped: ${unavailable})` : '
     expect(await answers(runtime.webUrl('statestored-1'))).toBe(false);
     await runtime.restart('statestored-1', { statestore_heartbeat_frequency_ms: 777 });
     expect(await answers(runtime.webUrl('statestored-1'))).toBe(true);
-    const [inspected] = JSON.parse(await engine(['inspect', lab.network.containerName('statestored-1')])) as Array<{ Args?: string[] }>;
+    const [inspected] = JSON.parse(await runEngine(['inspect', lab.network.containerName('statestored-1')])) as Array<{ Args?: string[] }>;
     expect(inspected?.Args).toContain('--statestore_heartbeat_frequency_ms=777');
   });
 

@@ -20,7 +20,7 @@ import type { AppName, DaemonSpec, FlagValue } from '@statestore-ha/cluster';
 import type { ScrapeTarget } from '../prometheus';
 import { scrapeTargetsFor } from './cluster-runtime';
 import type { ClusterRuntime, DaemonPlacement } from './cluster-runtime';
-import { CHAOS_LABEL, engine, engineSyncQuietly, ENGINE_CLI } from './container-network';
+import { CHAOS_LABEL, engineSyncQuietly, ENGINE_CLI, runEngine } from './container-network';
 import type { ContainerNetwork } from './container-network';
 import { onProcessExit } from './process-exit-hook';
 import { UnknownDaemonError } from './process-runtime';
@@ -32,7 +32,7 @@ const STOP_TIMEOUT_S = 5;
 
 export interface ContainersRuntimeOptions {
   readonly network: ContainerNetwork;
-  /** The image of each app, built from this checkout's dist (container-images.ts). */
+  /** The image of each app, built from this checkout's dist (container-lab.ts). */
   readonly images: Readonly<Record<AppName, string>>;
   readonly logDir: string;
   readonly healthyTimeoutMs?: number;
@@ -73,7 +73,7 @@ class DaemonContainer {
     if (this.running) throw new Error(`${this.spec.name} is already running`);
     this.extraFlags = { ...this.extraFlags, ...extraFlags };
     // A killed container still exists under its name until removed.
-    await engine(['rm', '-f', '-t', '0', this.containerName]).catch(() => undefined);
+    await runEngine(['rm', '-f', '-t', '0', this.containerName]).catch(() => undefined);
     mkdirSync(this.options.logDir, { recursive: true });
     this.log ??= createWriteStream(this.logFile, { flags: 'a' });
     const flags = {
@@ -124,7 +124,7 @@ class DaemonContainer {
 
   async kill(): Promise<void> {
     if (!this.running) return;
-    await engine(['kill', '-s', 'KILL', this.containerName]).catch(() => undefined);
+    await runEngine(['kill', '-s', 'KILL', this.containerName]).catch(() => undefined);
     this.paused = false;
     await this.exit;
   }
@@ -140,12 +140,12 @@ class DaemonContainer {
   /** SIGTERM (unpaused first: a frozen process handles nothing), SIGKILL after the timeout. */
   async stop(): Promise<void> {
     if (this.running) {
-      if (this.paused) await engine(['unpause', this.containerName]).catch(() => undefined);
+      if (this.paused) await runEngine(['unpause', this.containerName]).catch(() => undefined);
       this.paused = false;
-      await engine(['stop', '-t', String(STOP_TIMEOUT_S), this.containerName], (STOP_TIMEOUT_S + 10) * 1000).catch(() => undefined);
+      await runEngine(['stop', '-t', String(STOP_TIMEOUT_S), this.containerName], (STOP_TIMEOUT_S + 10) * 1000).catch(() => undefined);
       await this.exit;
     }
-    await engine(['rm', '-f', '-t', '0', this.containerName]).catch(() => undefined);
+    await runEngine(['rm', '-f', '-t', '0', this.containerName]).catch(() => undefined);
   }
 
   async close(): Promise<void> {
