@@ -92,6 +92,11 @@ class DaemonContainer {
       '--network-alias', this.spec.name,
       '--ip', this.address,
       '--stop-timeout', String(STOP_TIMEOUT_S),
+      // The host's pid namespace: in its own, node is PID 1 in every incarnation, and the
+      // Prometheus agreement check tells a restarted daemon's counters from the old one's by the
+      // pid in its log lines (history/prometheus-agreement.ts checkCounters; crash kill-active
+      // failed on exactly that). Network, filesystem and cgroup stay the container's own.
+      '--pid=host',
       '--pull=never',
       this.options.images[this.spec.app],
       ...flagArgs(flags),
