@@ -44,9 +44,13 @@ export CONTAINERS_CONF="$conf"
 
 ping_ok() { curl -sf --max-time 2 --unix-socket "$sock" http://d/_ping >/dev/null 2>&1; }
 
+# A service whose working directory was deleted (started from a checkout since removed) answers
+# pings but fails every container start ("write child: broken pipe" from conmon): restart it.
+stale_cwd() { [[ -f "$dir/service.pid" ]] && [[ "$(readlink "/proc/$(cat "$dir/service.pid")/cwd" 2>/dev/null)" == *" (deleted)" ]]; }
+
 # A service started with another config must go (its networks would use the old backend);
 # service.conf is the config the running service was started with.
-if ping_ok && ! cmp -s "$conf" "$dir/service.conf"; then
+if ping_ok && { ! cmp -s "$conf" "$dir/service.conf" || stale_cwd; }; then
   [[ -f "$dir/service.pid" ]] && kill "$(cat "$dir/service.pid")" 2>/dev/null || true
   for _ in $(seq 1 50); do ping_ok || break; sleep 0.1; done
 fi
@@ -60,7 +64,8 @@ fi
 
 if ! ping_ok; then
   rm -f "$sock"
-  nohup podman system service --time=0 "unix://$sock" >"$dir/service.log" 2>&1 &
+  # From /, never from the caller's checkout: the service outlives it (see stale_cwd).
+  (cd / && exec nohup podman system service --time=0 "unix://$sock" >"$dir/service.log" 2>&1) &
   echo $! >"$dir/service.pid"
   cp "$conf" "$dir/service.conf"
   for _ in $(seq 1 100); do
