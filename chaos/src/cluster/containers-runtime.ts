@@ -17,13 +17,11 @@ import type { WriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { flagArgs } from '@statestore-ha/cluster';
 import type { AppName, DaemonSpec, FlagValue } from '@statestore-ha/cluster';
-import type { ScrapeTarget } from '../prometheus';
-import { scrapeTargetsFor } from './cluster-runtime';
-import type { ClusterRuntime, DaemonPlacement } from './cluster-runtime';
+import type { ClusterRuntime } from './cluster-runtime';
 import { CHAOS_LABEL, engineSyncQuietly, ENGINE_CLI, runEngine } from './container-network';
 import type { ContainerNetwork } from './container-network';
 import { onProcessExit } from './process-exit-hook';
-import { UnknownDaemonError } from './process-runtime';
+import { DaemonSetRuntime } from './daemon-set-runtime';
 
 const START_ORDER = ['statestored', 'catalogd', 'impalad'] as const;
 const STOP_ORDER = ['impalad', 'catalogd', 'statestored'] as const;
@@ -160,13 +158,12 @@ class DaemonContainer {
   }
 }
 
-export class ContainersRuntime implements ClusterRuntime {
+export class ContainersRuntime extends DaemonSetRuntime<DaemonContainer> implements ClusterRuntime {
   readonly kind = 'containers';
-  private daemons: DaemonContainer[] = [];
-  private placements: ReadonlyMap<string, DaemonPlacement> = new Map();
   private readonly removeExitHook: () => void;
 
   constructor(private readonly options: ContainersRuntimeOptions) {
+    super(options.healthyTimeoutMs ?? 30_000);
     this.removeExitHook = onProcessExit(() => {
       const names = this.daemons.map((d) => d.containerName);
       if (names.length > 0) engineSyncQuietly(['rm', '-f', '-t', '0', ...names]);
@@ -184,7 +181,7 @@ export class ContainersRuntime implements ClusterRuntime {
     for (const app of START_ORDER) {
       const group = this.daemons.filter((d) => d.spec.app === app);
       for (const d of group) await d.start();
-      await Promise.all(group.map((d) => d.waitHealthy(this.options.healthyTimeoutMs ?? 30_000)));
+      await Promise.all(group.map((d) => d.waitHealthy(this.healthyTimeoutMs)));
     }
   }
 
@@ -196,61 +193,8 @@ export class ContainersRuntime implements ClusterRuntime {
     this.removeExitHook();
   }
 
-  names(): string[] {
-    return this.daemons.map((d) => d.spec.name);
-  }
-
-  spec(name: string): DaemonSpec {
-    return this.get(name).spec;
-  }
-
-  running(name: string): boolean {
-    return this.get(name).running;
-  }
-
-  async kill(name: string): Promise<void> {
-    await this.get(name).kill();
-  }
-
-  pause(name: string): void {
-    this.get(name).pause();
-  }
-
-  resume(name: string): void {
-    this.get(name).resume();
-  }
-
-  async restart(name: string, extraFlags: Record<string, FlagValue> = {}): Promise<void> {
-    const d = this.get(name);
-    if (d.running) await d.stop();
-    await d.start(extraFlags);
-    await d.waitHealthy(this.options.healthyTimeoutMs ?? 30_000);
-  }
-
-  webUrl(name: string): string {
-    return this.get(name).webUrl;
-  }
-
-  logFile(name: string): string {
-    return this.get(name).logFile;
-  }
-
   /** The container's address on the run's network. */
   address(name: string): string {
     return this.get(name).address;
-  }
-
-  scrapeTargets(labels: Readonly<Record<string, string>> = {}): ScrapeTarget[] {
-    return scrapeTargetsFor(
-      this.daemons.map((d) => d.spec),
-      this.placements,
-      labels,
-    );
-  }
-
-  private get(name: string): DaemonContainer {
-    const d = this.daemons.find((x) => x.spec.name === name);
-    if (!d) throw new UnknownDaemonError(name, this.names());
-    return d;
   }
 }

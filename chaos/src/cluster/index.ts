@@ -3,7 +3,9 @@ export { planCluster, subscriberNames, isStatestored, statestoreIndex, statestor
 export type { TimingFlags, ClusterShape, StatestoredName } from './cluster-shape';
 export { scrapeTargetsFor } from './cluster-runtime';
 export type { ClusterRuntime, DaemonPlacement, RuntimeKind } from './cluster-runtime';
-export { ProcessRuntime, UnknownDaemonError } from './process-runtime';
+export { ProcessRuntime } from './process-runtime';
+export { DaemonSetRuntime, UnknownDaemonError } from './daemon-set-runtime';
+export type { RuntimeDaemon } from './daemon-set-runtime';
 export type { ProcessRuntimeOptions } from './process-runtime';
 export { LatencyUnsupportedError, ResetUnsupportedError, UnknownLinkError } from './link-faults';
 export type { LinkFaults, FaultKind, LatencySpec, RoutedCluster } from './link-faults';

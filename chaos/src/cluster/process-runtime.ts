@@ -5,10 +5,9 @@
  * suite leaves no daemon behind.
  */
 import { DaemonProcess } from '@statestore-ha/cluster';
-import type { DaemonSpec, FlagValue } from '@statestore-ha/cluster';
-import type { ScrapeTarget } from '../prometheus';
-import { scrapeTargetsFor } from './cluster-runtime';
+import type { DaemonSpec } from '@statestore-ha/cluster';
 import type { ClusterRuntime, DaemonPlacement } from './cluster-runtime';
+import { DaemonSetRuntime } from './daemon-set-runtime';
 import { onProcessExit } from './process-exit-hook';
 
 const START_ORDER = ['statestored', 'catalogd', 'impalad'] as const;
@@ -22,20 +21,12 @@ export interface ProcessRuntimeOptions {
   readonly healthyTimeoutMs?: number;
 }
 
-export class UnknownDaemonError extends Error {
-  override readonly name = 'UnknownDaemonError';
-  constructor(readonly daemon: string, known: readonly string[]) {
-    super(`no daemon ${daemon} in this cluster (have ${known.join(', ')})`);
-  }
-}
-
-export class ProcessRuntime implements ClusterRuntime {
+export class ProcessRuntime extends DaemonSetRuntime<DaemonProcess> implements ClusterRuntime {
   readonly kind = 'process';
-  private daemons: DaemonProcess[] = [];
-  private placements: ReadonlyMap<string, DaemonPlacement> = new Map();
   private readonly removeExitHook: () => void;
 
   constructor(private readonly options: ProcessRuntimeOptions) {
+    super(options.healthyTimeoutMs ?? 30_000);
     this.removeExitHook = onProcessExit(() => {
       for (const d of this.daemons) d.signal('SIGKILL');
     });
@@ -55,7 +46,7 @@ export class ProcessRuntime implements ClusterRuntime {
     for (const app of START_ORDER) {
       const group = this.daemons.filter((d) => d.spec.app === app);
       for (const d of group) d.start();
-      await Promise.all(group.map((d) => d.waitHealthy(this.options.healthyTimeoutMs ?? 30_000)));
+      await Promise.all(group.map((d) => d.waitHealthy(this.healthyTimeoutMs)));
     }
   }
 
@@ -65,58 +56,5 @@ export class ProcessRuntime implements ClusterRuntime {
       await Promise.all(this.daemons.filter((d) => d.spec.app === app).map((d) => d.close()));
     }
     this.removeExitHook();
-  }
-
-  names(): string[] {
-    return this.daemons.map((d) => d.name);
-  }
-
-  spec(name: string): DaemonSpec {
-    return this.get(name).spec;
-  }
-
-  running(name: string): boolean {
-    return this.get(name).running;
-  }
-
-  async kill(name: string): Promise<void> {
-    await this.get(name).kill();
-  }
-
-  pause(name: string): void {
-    this.get(name).pause();
-  }
-
-  resume(name: string): void {
-    this.get(name).resume();
-  }
-
-  async restart(name: string, extraFlags: Record<string, FlagValue> = {}): Promise<void> {
-    const d = this.get(name);
-    if (d.running) await d.stop();
-    d.start(extraFlags);
-    await d.waitHealthy(this.options.healthyTimeoutMs ?? 30_000);
-  }
-
-  webUrl(name: string): string {
-    return this.get(name).webUrl;
-  }
-
-  logFile(name: string): string {
-    return this.get(name).logFile;
-  }
-
-  scrapeTargets(labels: Readonly<Record<string, string>> = {}): ScrapeTarget[] {
-    return scrapeTargetsFor(
-      this.daemons.map((d) => d.spec),
-      this.placements,
-      labels,
-    );
-  }
-
-  private get(name: string): DaemonProcess {
-    const d = this.daemons.find((x) => x.name === name);
-    if (!d) throw new UnknownDaemonError(name, this.names());
-    return d;
   }
 }
