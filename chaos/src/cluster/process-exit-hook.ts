@@ -1,43 +1,12 @@
 /**
  * Synchronous last-chance cleanups (kill children, delete proxies' processes) for a normal exit,
- * an uncaught error, SIGINT or SIGTERM. chaos/src/netfault keeps its own hook for namespaces;
- * this one is for what the suites start.
+ * an uncaught error, SIGINT or SIGTERM: the same hook chaos/src/netfault uses for namespaces, so
+ * one signal runs both. Registers `hook`; the returned function unregisters it.
  */
 import * as fs from 'node:fs';
-const hooks = new Set<() => void>();
-let installed = false;
+import { registerExitCleanup } from '../netfault';
 
-function runAll(): void {
-  for (const hook of [...hooks]) {
-    hooks.delete(hook);
-    try {
-      hook();
-    } catch {
-      // the others still need to run
-    }
-  }
-}
-
-function onSignal(signal: NodeJS.Signals): void {
-  runAll();
-  process.removeListener(signal, onSignal);
-  // Keep the signal's default meaning (exit) unless someone else handles it.
-  if (process.listenerCount(signal) === 0) process.kill(process.pid, signal);
-}
-
-/** Registers `hook`; the returned function unregisters it once it is no longer needed. */
-export function onProcessExit(hook: () => void): () => void {
-  if (!installed) {
-    installed = true;
-    process.on('exit', runAll);
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
-  }
-  hooks.add(hook);
-  return () => {
-    hooks.delete(hook);
-  };
-}
+export const onProcessExit: (hook: () => void) => () => void = registerExitCleanup;
 
 /**
  * SIGKILLs every direct child of this process, found through /proc (Linux): the Prometheus and

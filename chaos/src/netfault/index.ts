@@ -7,4 +7,5 @@ export type { NetnsCapability } from './netns-capability';
 export { renderIptablesRestore, renderNftScript, IPTABLES_CHAIN, NFT_TABLE } from './drop-rules';
 export type { DropRule, FirewallKind } from './drop-rules';
 export { runCommand, CommandError } from './run-command';
+export { registerExitCleanup } from './exit-cleanup';
 export type { CommandOutput } from './run-command';

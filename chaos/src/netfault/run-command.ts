@@ -28,7 +28,12 @@ export function runCommand(argv: readonly string[], options: { input?: string; t
         resolve({ stdout, stderr });
       }
     });
-    if (options.input !== undefined) child.stdin?.end(options.input);
+    if (options.input !== undefined) {
+      // A child that dies before reading its input (killed by an exit cleanup) makes the write
+      // fail with EPIPE; the exec callback reports the failure, so the stream error is dropped.
+      child.stdin?.on('error', () => undefined);
+      child.stdin?.end(options.input);
+    }
   });
 }
 
