@@ -5,4 +5,3 @@ export { PrometheusClient, PrometheusApiError } from './prometheus-client';
 export type { QueryResult, Sample, Series, ScrapeTargetState } from './prometheus-client';
 export { renderPrometheusConfig, renderFileSdTargets, MIN_SCRAPE_INTERVAL_MS } from './prometheus-config';
 export type { ScrapeTarget, PrometheusConfigInput } from './prometheus-config';
-export { freePort } from './free-port';

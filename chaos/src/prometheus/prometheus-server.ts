@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { ChildProcess } from 'node:child_process';
-import { freePort } from './free-port';
+import { freePorts } from '@statestore-ha/cluster';
 import { PrometheusClient } from './prometheus-client';
 import { renderFileSdTargets, renderPrometheusConfig } from './prometheus-config';
 import type { ScrapeTarget } from './prometheus-config';
@@ -94,7 +94,7 @@ export class PrometheusServer {
         targetsFile,
       }),
     );
-    const port = await freePort();
+    const [port] = await freePorts(1);
     const child = spawn(
       binary,
       [

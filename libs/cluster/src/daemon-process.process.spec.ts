@@ -94,6 +94,8 @@ describe('DaemonProcess', () => {
     const err = await d.waitHealthy(5000).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(DaemonExitedError);
     expect(err).toMatchObject({ daemon: 'statestored-1', code: 3, signal: null });
+    // Why it died is in the error itself, not only in a log file CI throws away.
+    expect((err as Error).message).toContain('failed to start: listen EADDRINUSE');
   });
 
   it('waitHealthy() gives up after its timeout, naming the log file', async () => {

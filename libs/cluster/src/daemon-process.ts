@@ -25,10 +25,13 @@ export interface DaemonProcessOptions {
 
 export class DaemonExitedError extends Error {
   override readonly name = 'DaemonExitedError';
-  constructor(readonly daemon: string, readonly code: number | null, readonly signal: string | null) {
-    super(`${daemon} exited (code ${code}, signal ${signal}) before it was healthy; see its log`);
+  constructor(readonly daemon: string, readonly code: number | null, readonly signal: string | null, readonly stderrTail = '', logFile = 'its log') {
+    // The tail goes into the message: in CI the log directory is gone by the time anyone reads this.
+    super(`${daemon} exited (code ${code}, signal ${signal}) before it was healthy; see ${logFile}${stderrTail ? `; its stderr ended with:\n${stderrTail}` : ''}`);
   }
 }
+
+const STDERR_TAIL_CHARS = 1500;
 
 /** Impala's gflags form: --name=value, booleans as --name=true|false. */
 export function flagArgs(flags: Readonly<Record<string, FlagValue>>): string[] {
@@ -45,6 +48,8 @@ export class DaemonProcess {
   private exit: Promise<{ code: number | null; signal: string | null }> = Promise.resolve({ code: null, signal: null });
   private log: WriteStream | undefined;
   private extraFlags: Record<string, FlagValue> = {};
+  private stderrTail = '';
+  private stderrClosed: Promise<void> = Promise.resolve();
 
   constructor(readonly spec: DaemonSpec, private readonly opts: DaemonProcessOptions) {}
 
@@ -81,14 +86,21 @@ export class DaemonProcess {
     this.child = child;
     child.stdout?.pipe(this.log, { end: false });
     child.stderr?.pipe(this.log, { end: false });
+    this.stderrTail = '';
+    this.stderrClosed = new Promise((r) => child.stderr?.once('close', () => r()) ?? r());
+    child.stderr?.on('data', (chunk: Buffer) => {
+      this.stderrTail = (this.stderrTail + chunk.toString('utf8')).slice(-STDERR_TAIL_CHARS);
+    });
     this.exit = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
   }
 
   /** Resolves once /healthz answers 200; rejects if the process exits first or time runs out. */
   async waitHealthy(timeoutMs = 20_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
-    const exited = this.exit.then((e) => {
-      throw new DaemonExitedError(this.name, e.code, e.signal);
+    const exited = this.exit.then(async (e) => {
+      // 'exit' can come before the last stderr chunk is read.
+      await Promise.race([this.stderrClosed, new Promise((r) => setTimeout(r, 300))]);
+      throw new DaemonExitedError(this.name, e.code, e.signal, this.stderrTail.trimEnd(), this.logFile);
     });
     exited.catch(() => undefined);
     while (Date.now() < deadline) {

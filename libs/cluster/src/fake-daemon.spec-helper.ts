@@ -6,7 +6,7 @@ import { join } from 'node:path';
  * A stand-in for the daemons' build, for DaemonProcess and Cluster specs: dist/apps/<app>/main.js
  * that honours the contract the real daemons share (gflags-style --flag=value, /healthz on
  * --webserver_port, a clean exit 0 on SIGTERM) plus a few test flags:
- *   --fake_exit_code=N        exit at once with N, before listening
+ *   --fake_exit_code=N        write a failure line to stderr and exit with N, before listening
  *   --fake_never_healthy      listen, but answer /healthz with 503
  *   --fake_ignore_sigterm     stay up on SIGTERM (so only SIGKILL ends it)
  *   --fake_events=<file>      append "start <name>" / "stop <name>" lines (name from --fake_name)
@@ -22,7 +22,7 @@ for (const a of process.argv.slice(2)) {
 }
 const event = (what) => { if (flags.fake_events) fs.appendFileSync(flags.fake_events, what + ' ' + (flags.fake_name || '?') + '\n'); };
 console.log(JSON.stringify({ msg: 'fake daemon starting', argv: process.argv.slice(2) }));
-if (flags.fake_exit_code !== undefined) process.exit(Number(flags.fake_exit_code));
+if (flags.fake_exit_code !== undefined) { process.stderr.write('fake daemon: failed to start: listen EADDRINUSE\n'); process.exitCode = Number(flags.fake_exit_code); return; }
 event('start');
 const server = http.createServer((req, res) => {
   if (req.url === '/healthz') { res.writeHead(flags.fake_never_healthy === 'true' ? 503 : 200); return res.end('OK'); }

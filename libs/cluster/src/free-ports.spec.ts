@@ -1,5 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
-import { freePorts } from './free-ports';
+import { candidatePorts, freePorts } from './free-ports';
 
 function listen(port: number): Promise<Server> {
   return new Promise((resolve, reject) => {
@@ -22,6 +23,31 @@ describe('freePorts', () => {
     // They were released: binding each again succeeds.
     const servers = await Promise.all(ports.map(listen));
     await Promise.all(servers.map((s) => new Promise((r) => s.close(r))));
+  });
+
+  it('never hands out an ephemeral port (a connecting socket could take it) nor one of Impala defaults', async () => {
+    const low = Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]);
+    for (const p of await freePorts(50)) {
+      expect(p).toBeLessThan(low);
+      expect(p >= 21000 && p <= 28999).toBe(false);
+    }
+    const c = candidatePorts(32768);
+    expect(c).not.toContain(24000);
+    expect(c).not.toContain(32768);
+    expect(c[0]).toBe(10000);
+  });
+
+  it('skips a port something already listens on', async () => {
+    const [first] = await freePorts(1);
+    const c = candidatePorts();
+    const probedNext = c[(c.indexOf(first as number) + 1) % c.length] as number;
+    const held = await listen(probedNext);
+    try {
+      const next = await freePorts(1);
+      expect(next).not.toContain(probedNext);
+    } finally {
+      await new Promise((r) => held.close(r));
+    }
   });
 
   it('returns nothing for zero', async () => {
