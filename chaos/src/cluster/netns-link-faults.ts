@@ -9,7 +9,7 @@ import type { DaemonSpec, FlagValue } from '@statestore-ha/cluster';
 import { canUseNetns, NetnsLab } from '../netfault';
 import { isStatestored } from './cluster-shape';
 import type { DaemonPlacement } from './cluster-runtime';
-import { LatencyUnsupportedError, ResetUnsupportedError, UnknownLinkError } from './link-faults';
+import { LatencyUnsupportedError, UnknownLinkError } from './link-faults';
 import type { LatencySpec, LinkFaults, RoutedCluster } from './link-faults';
 
 export class NetnsUnavailableError extends Error {
@@ -22,8 +22,7 @@ export class NetnsUnavailableError extends Error {
 export class NetnsLinkFaults implements LinkFaults {
   readonly kind = 'netns';
   readonly latencyUnsupportedReason: string;
-  // NetnsLab offers DROP (and random loss) only, no REJECT --reject-with tcp-reset.
-  readonly resetUnsupportedReason = 'chaos/src/netfault cuts with DROP only (no REJECT with tcp-reset)';
+  readonly resetUnsupportedReason = undefined;
   private lab: NetnsLab | undefined;
   private statestoreds = new Set<string>();
 
@@ -82,8 +81,9 @@ export class NetnsLinkFaults implements LinkFaults {
     return Promise.reject(new LatencyUnsupportedError('netns', this.latencyUnsupportedReason));
   }
 
-  resetPeer(_a: string, _b: string): Promise<void> {
-    return Promise.reject(new ResetUnsupportedError('netns', this.resetUnsupportedReason));
+  /** REJECT --reject-with tcp-reset on both ends: the kernel's reset_peer. */
+  async resetPeer(a: string, b: string): Promise<void> {
+    await this.requireLab(a, b).reset(a, b, 'both');
   }
 
   async healAll(): Promise<void> {

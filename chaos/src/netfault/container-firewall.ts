@@ -6,11 +6,11 @@
  */
 import { IPTABLES_CHAIN, renderIptablesRestore, renderNftScript } from './drop-rules';
 import { runCommand } from './run-command';
-import type { DropRule, FirewallKind } from './drop-rules';
+import type { DropRule, FirewallKind, RuleAction } from './drop-rules';
 
 export class ContainerFirewall {
-  /** sender address -> drop probability */
-  private readonly drops = new Map<string, number>();
+  /** sender address -> what happens to its packets */
+  private readonly drops = new Map<string, { probability: number; action: RuleAction }>();
 
   private constructor(readonly pid: number, readonly firewall: FirewallKind) {}
 
@@ -27,7 +27,13 @@ export class ContainerFirewall {
 
   /** Drops what `fromAddress` sends to this container (all of it, or a random share). */
   async drop(fromAddress: string, probability = 1): Promise<void> {
-    this.drops.set(fromAddress, probability);
+    this.drops.set(fromAddress, { probability, action: 'drop' });
+    await this.apply();
+  }
+
+  /** Answers every TCP segment `fromAddress` sends to this container with an RST. */
+  async reset(fromAddress: string): Promise<void> {
+    this.drops.set(fromAddress, { probability: 1, action: 'reset' });
     await this.apply();
   }
 
@@ -45,7 +51,7 @@ export class ContainerFirewall {
   }
 
   private async apply(): Promise<void> {
-    const rules: DropRule[] = [...this.drops].map(([fromAddress, probability]) => ({ fromAddress, probability }));
+    const rules: DropRule[] = [...this.drops].map(([fromAddress, rule]) => ({ fromAddress, ...rule }));
     if (this.firewall === 'iptables') await this.nsenter(['iptables-restore', '-w', '--noflush'], renderIptablesRestore(rules));
     else await this.nsenter(['nft', '-f', '-'], renderNftScript(rules));
   }

@@ -27,6 +27,13 @@ describe('drop rules', () => {
     expect(script).toContain('    ip saddr 10.213.5.11 numgen random mod 10000 < 2500 drop\n');
   });
 
+  it('renders a reset rule as REJECT with tcp-reset that lets RSTs through', () => {
+    const reset = [{ fromAddress: '10.213.5.12', probability: 1, action: 'reset' as const }];
+    expect(renderIptablesRestore(reset)).toContain('-A CHAOS-IN -s 10.213.5.12/32 -p tcp -m tcp ! --tcp-flags RST RST -j REJECT --reject-with tcp-reset\n');
+    expect(renderNftScript(reset)).toContain('    ip saddr 10.213.5.12 tcp flags & rst == 0 reject with tcp reset\n');
+    expect(() => renderIptablesRestore([{ ...reset[0], probability: 0.5 }])).toThrow(/every packet/);
+  });
+
   it('rejects probabilities outside (0, 1]', () => {
     expect(() => renderIptablesRestore([{ fromAddress: '10.213.5.10', probability: 0 }])).toThrow(RangeError);
     expect(() => renderNftScript([{ fromAddress: '10.213.5.10', probability: 1.5 }])).toThrow(RangeError);

@@ -5,7 +5,7 @@ export { ContainerFirewall } from './container-firewall';
 export { canUseNetns, findTool } from './netns-capability';
 export type { NetnsCapability } from './netns-capability';
 export { renderIptablesRestore, renderNftScript, IPTABLES_CHAIN, NFT_TABLE } from './drop-rules';
-export type { DropRule, FirewallKind } from './drop-rules';
+export type { DropRule, FirewallKind, RuleAction } from './drop-rules';
 export { runCommand, CommandError } from './run-command';
 export { registerExitCleanup } from './exit-cleanup';
 export type { CommandOutput } from './run-command';

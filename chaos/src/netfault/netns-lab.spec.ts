@@ -191,6 +191,29 @@ describeIfNetns(suiteTitle, () => {
     );
   });
 
+  it.each(['iptables', 'nft'] as const)('reset (%s) kills a live connection on its next data and refuses new ones; heal restores', async (firewall) => {
+    await withNetnsLab(
+      async (lab) => {
+        await lab.addNode('a');
+        await lab.addNode('b');
+        const server = node(lab, 'b', PUSH_SERVER);
+        await server.stdout.waitFor(/listening/, 5000);
+        const client = node(lab, 'a', RELAY_CLIENT, lab.node('b').address);
+        await client.stderr.waitFor(/connected/, 5000);
+        await lab.reset('a', 'b');
+        // The server's next tick (within 100 ms) meets a's REJECT: a answers RST, b's socket dies;
+        // the client's own next write meets b's REJECT and dies too.
+        client.child.stdin?.write('after-reset');
+        await client.stderr.waitFor(/error ECONNRESET/, 3000);
+        expect(await connectOnce(lab, 'a', 'b', 1500)).toBe('error ECONNREFUSED');
+        expect(server.stdout.text).not.toMatch(/got/);
+        await lab.heal('a', 'b');
+        expect(await connectOnce(lab, 'a', 'b', 2000)).toBe('connected');
+      },
+      { firewall },
+    );
+  });
+
   it('loss drops about the configured share of packets', async () => {
     await withNetnsLab(async (lab) => {
       await lab.addNode('a');

@@ -15,7 +15,7 @@ import type { ChildProcess, SpawnOptions } from 'node:child_process';
 import { IPTABLES_CHAIN, renderIptablesRestore, renderNftScript } from './drop-rules';
 import { registerExitCleanup } from './exit-cleanup';
 import { runCommand, runCommandSyncQuietly } from './run-command';
-import type { DropRule, FirewallKind } from './drop-rules';
+import type { DropRule, FirewallKind, RuleAction } from './drop-rules';
 import type { CommandOutput } from './run-command';
 
 /** Namespaces are named `chaos-<pid>-<lab>-<node>` so a sweep can tell whose they are. */
@@ -81,8 +81,8 @@ export class NetnsLab {
   readonly hostAddress: string | undefined;
   private readonly nodes = new Map<string, NodeState>();
   private readonly children = new Set<ChildProcess>();
-  /** receiver node -> sender node -> drop probability */
-  private readonly drops = new Map<string, Map<string, number>>();
+  /** receiver node -> sender node -> what happens to its packets */
+  private readonly drops = new Map<string, Map<string, { probability: number; action: RuleAction }>>();
   private readonly bridgeName: string;
   private readonly hubNamespace: string | undefined;
   private readonly octet: number;
@@ -191,12 +191,20 @@ export class NetnsLab {
    * retransmission timer (measured here: RTO 1.6 s after three backoffs).
    */
   async cut(from: string, to: string, direction: CutDirection = 'both'): Promise<void> {
-    await this.setDrop(from, to, 1, direction);
+    await this.setDrop(from, to, { probability: 1, action: 'drop' }, direction);
   }
 
   /** Drops a random share (0 < probability < 1) of the packets between two nodes. */
   async loss(from: string, to: string, probability: number, direction: CutDirection = 'both'): Promise<void> {
-    await this.setDrop(from, to, probability, direction);
+    await this.setDrop(from, to, { probability, action: 'drop' }, direction);
+  }
+
+  /**
+   * Answers every TCP segment between two nodes with an RST (toxiproxy's reset_peer, in the
+   * kernel): established connections die on their next data, new ones are refused at once.
+   */
+  async reset(from: string, to: string, direction: CutDirection = 'both'): Promise<void> {
+    await this.setDrop(from, to, { probability: 1, action: 'reset' }, direction);
   }
 
   /** Cuts `node` off from every other node, both ways. */
@@ -304,7 +312,7 @@ export class NetnsLab {
     return runCommand(['ip', 'netns', 'exec', node.namespace, ...argv], options);
   }
 
-  private async setDrop(from: string, to: string, probability: number, direction: CutDirection): Promise<void> {
+  private async setDrop(from: string, to: string, rule: { probability: number; action: RuleAction }, direction: CutDirection): Promise<void> {
     this.state(from);
     this.state(to);
     if (from === to) throw new RangeError('cannot cut a node from itself');
@@ -312,7 +320,7 @@ export class NetnsLab {
     for (const [receiver, sender] of pairs) {
       let bySender = this.drops.get(receiver);
       if (!bySender) this.drops.set(receiver, (bySender = new Map()));
-      bySender.set(sender, probability);
+      bySender.set(sender, rule);
       await this.applyDrops(receiver);
     }
   }
@@ -320,9 +328,9 @@ export class NetnsLab {
   /** Rewrites the receiver's whole rule set in one firewall transaction. */
   private async applyDrops(receiver: string): Promise<void> {
     const node = this.state(receiver);
-    const rules: DropRule[] = [...(this.drops.get(receiver) ?? new Map<string, number>())].map(([sender, probability]) => ({
+    const rules: DropRule[] = [...(this.drops.get(receiver) ?? new Map())].map(([sender, rule]) => ({
       fromAddress: this.state(sender).address,
-      probability,
+      ...rule,
     }));
     if (this.firewall === 'iptables') {
       await this.inNamespace(node, ['iptables-restore', '-w', '--noflush'], { input: renderIptablesRestore(rules) });
