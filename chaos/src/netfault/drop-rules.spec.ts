@@ -28,10 +28,11 @@ describe('drop rules', () => {
   });
 
   it('renders a reset rule as REJECT with tcp-reset that lets RSTs through', () => {
-    const reset = [{ fromAddress: '10.213.5.12', probability: 1, action: 'reset' as const }];
+    const rule = { fromAddress: '10.213.5.12', probability: 1, action: 'reset' as const };
+    const reset = [rule];
     expect(renderIptablesRestore(reset)).toContain('-A CHAOS-IN -s 10.213.5.12/32 -p tcp -m tcp ! --tcp-flags RST RST -j REJECT --reject-with tcp-reset\n');
     expect(renderNftScript(reset)).toContain('    ip saddr 10.213.5.12 tcp flags & rst == 0 reject with tcp reset\n');
-    expect(() => renderIptablesRestore([{ ...reset[0], probability: 0.5 }])).toThrow(/every packet/);
+    expect(() => renderIptablesRestore([{ ...rule, probability: 0.5 }])).toThrow(/every packet/);
   });
 
   it('rejects probabilities outside (0, 1]', () => {
