@@ -1,4 +1,5 @@
-import { ClusterTimeline } from './cluster-timeline';
+import { ClusterTimeline, faultFreeWindows } from './cluster-timeline';
+import { measure } from './measurements';
 import type { RunEvent } from './run-events';
 
 const SUBS = ['catalogd-1', 'executor-1', 'executor-2', 'coordinator-1'];
@@ -40,5 +41,51 @@ describe('ClusterTimeline availability', () => {
     const t = new ClusterTimeline(events, ['statestored-1', 'statestored-2'], SUBS);
     expect(t.roleAt('statestored-1', 200)).toBe('down');
     expect(t.unavailableWindows(20, 1000, 10)).toEqual([{ startMs: 100, endMs: 310 }]);
+  });
+});
+
+describe('faultFreeWindows', () => {
+  it('opens a window when the last fault in force is healed and closes it at the next fault', () => {
+    const events: RunEvent[] = [
+      ...settledOn1(),
+      { kind: 'fault', t: 100, action: 'cut', daemons: ['statestored-1', 'catalogd-1'], label: 'cut' },
+      { kind: 'fault', t: 150, action: 'kill', daemons: ['statestored-2'], label: 'kill' },
+      { kind: 'fault', t: 200, action: 'healAll', daemons: [], label: 'heal' }, // statestored-2 still down
+      { kind: 'fault', t: 300, action: 'restart', daemons: ['statestored-2'], label: 'restart' },
+      { kind: 'fault', t: 900, action: 'latency', daemons: ['statestored-1', 'executor-1'], label: 'latency' },
+      { kind: 'fault', t: 1000, action: 'healAll', daemons: [], label: 'heal' },
+      { kind: 'fault', t: 1100, action: 'pause', daemons: ['statestored-1'], label: 'pause' },
+      { kind: 'fault', t: 1200, action: 'resume', daemons: ['statestored-1'], label: 'resume' },
+    ];
+    expect(faultFreeWindows(events, 2000)).toEqual([
+      { startMs: 300, endMs: 900 },
+      { startMs: 1000, endMs: 1100 },
+      { startMs: 1200, endMs: 2000 },
+    ]);
+  });
+
+  it('measure() reports convergence after each earlier heal, not counting stale polls from before it', () => {
+    const poll = (t: number, daemon: string, o: Partial<RunEvent>): RunEvent => ({ kind: 'observe', t, daemon, running: true, reachable: true, ...o }) as RunEvent;
+    const settledPolls = (t: number): RunEvent[] => [
+      poll(t, 'statestored-1', { role: 'active', peerConnected: true }),
+      poll(t, 'statestored-2', { role: 'standby', peerConnected: true }),
+      ...SUBS.map((d) => poll(t, d, { follows: 1 })),
+    ];
+    const events: RunEvent[] = [
+      ...settledOn1(),
+      ...settledPolls(50),
+      { kind: 'fault', t: 100, action: 'cut', daemons: ['statestored-1', 'statestored-2'], label: 'cut' },
+      poll(150, 'statestored-1', { role: 'active', peerConnected: false }),
+      { kind: 'fault', t: 200, action: 'healAll', daemons: [], label: 'heal' },
+      // The pair re-forms 400 ms after the heal; every other poll before that is still settled.
+      ...settledPolls(600),
+      ...settledPolls(700),
+      { kind: 'fault', t: 1000, action: 'kill', daemons: ['executor-1'], label: 'kill' },
+      { kind: 'fault', t: 1100, action: 'restart', daemons: ['executor-1'], label: 'restart' },
+      ...settledPolls(1300),
+    ];
+    const m = measure(events, SUBS, 60);
+    expect(m.earlierHeals).toEqual([{ healAtMs: 200, quietMs: 800, convergedAfterMs: 400 }]);
+    expect(m.convergenceAfterHealMs).toBe(200);
   });
 });

@@ -31,8 +31,38 @@ class StepSeries<T> {
 
 interface FaultState {
   readonly broken: ReadonlySet<string>;
+  /** Links with latency: not broken, but not healthy either. */
+  readonly slow: ReadonlySet<string>;
   readonly down: ReadonlySet<string>;
   readonly paused: ReadonlySet<string>;
+}
+
+const NO_FAULT: FaultState = { broken: new Set(), slow: new Set(), down: new Set(), paused: new Set() };
+
+function faultFree(s: FaultState): boolean {
+  return s.broken.size === 0 && s.slow.size === 0 && s.down.size === 0 && s.paused.size === 0;
+}
+
+/**
+ * The stretches of a run with no fault in force, each from the operation that healed the last
+ * fault to the next fault (or `endMs`): where convergence is owed.
+ */
+export function faultFreeWindows(events: readonly RunEvent[], endMs: number): Window[] {
+  const out: Window[] = [];
+  let state = NO_FAULT;
+  let start: number | undefined;
+  for (const ev of [...events].sort((a, b) => a.t - b.t)) {
+    if (ev.kind !== 'fault') continue;
+    const next = nextFaultState(state, ev);
+    if (!faultFree(state) && faultFree(next)) start = ev.t;
+    if (faultFree(state) && !faultFree(next) && start !== undefined) {
+      out.push({ startMs: start, endMs: ev.t });
+      start = undefined;
+    }
+    state = next;
+  }
+  if (start !== undefined) out.push({ startMs: start, endMs });
+  return out;
 }
 
 const pairKey = (a: string, b: string): string => (a < b ? `${a}|${b}` : `${b}|${a}`);
@@ -45,7 +75,7 @@ export interface Window {
 export class ClusterTimeline {
   private readonly roles = new Map<string, StepSeries<string>>();
   private readonly follows = new Map<string, StepSeries<number | null>>();
-  private readonly faults = new StepSeries<FaultState>({ broken: new Set(), down: new Set(), paused: new Set() });
+  private readonly faults = new StepSeries<FaultState>(NO_FAULT);
 
   constructor(
     events: readonly RunEvent[],
@@ -54,7 +84,7 @@ export class ClusterTimeline {
   ) {
     for (const s of statestoreds) this.roles.set(s, new StepSeries('starting'));
     for (const s of subscribers) this.follows.set(s, new StepSeries<number | null>(null));
-    let state: FaultState = { broken: new Set(), down: new Set(), paused: new Set() };
+    let state: FaultState = NO_FAULT;
     for (const ev of [...events].sort((a, b) => a.t - b.t)) {
       if (ev.kind === 'roleChange') this.roles.get(ev.daemon)?.set(ev.t, ev.to);
       if (ev.kind === 'follow') this.follows.get(ev.daemon)?.set(ev.t, ev.to);
@@ -119,6 +149,7 @@ export class ClusterTimeline {
 
 function nextFaultState(s: FaultState, ev: FaultEvent): FaultState {
   const broken = new Set(s.broken);
+  const slow = new Set(s.slow);
   const down = new Set(s.down);
   const paused = new Set(s.paused);
   const [a, b] = ev.daemons;
@@ -130,9 +161,11 @@ function nextFaultState(s: FaultState, ev: FaultEvent): FaultState {
       if (a !== undefined && b !== undefined) broken.add(pairKey(a, b));
       break;
     case 'latency':
+      if (a !== undefined && b !== undefined) slow.add(pairKey(a, b));
       break;
     case 'healAll':
       broken.clear();
+      slow.clear();
       break;
     case 'kill':
       for (const d of ev.daemons) down.add(d);
@@ -150,5 +183,5 @@ function nextFaultState(s: FaultState, ev: FaultEvent): FaultState {
       for (const d of ev.daemons) paused.delete(d);
       break;
   }
-  return { broken, down, paused };
+  return { broken, slow, down, paused };
 }

@@ -4,11 +4,13 @@
  *  - failover: until more than half of the subscribers followed the new active;
  *  - full convergence: until the cluster was settled for good (settled-state.ts), also given
  *    from the heal, which is what the convergence bound is about;
- *  - unavailability: windows with no active followed by a majority (cluster-timeline.ts).
+ *  - unavailability: windows with no active followed by a majority (cluster-timeline.ts);
+ *  - convergence after each earlier heal: in every fault-free stretch before the last heal, when
+ *    the cluster settled for the rest of that stretch (a nemesis run heals many times).
  */
 import { STATESTORED_NAMES, statestoreIndex } from '../cluster';
 import type { StatestoredName } from '../cluster';
-import { ClusterTimeline } from './cluster-timeline';
+import { ClusterTimeline, faultFreeWindows } from './cluster-timeline';
 import type { Window } from './cluster-timeline';
 import type { FaultEvent, RoleChangeEvent, RunEvent } from './run-events';
 import { settledFrom } from './settled-state';
@@ -19,6 +21,15 @@ export interface Promotion {
   readonly from: string;
   readonly epoch: bigint;
   readonly reason: string;
+}
+
+export interface HealConvergence {
+  /** The operation that left no fault in force. */
+  readonly healAtMs: number;
+  /** How long the stretch lasted before the next fault. */
+  readonly quietMs: number;
+  /** From the heal until settled for the rest of the stretch; undefined when it never was. */
+  readonly convergedAfterMs: number | undefined;
 }
 
 export interface Measurements {
@@ -35,6 +46,8 @@ export interface Measurements {
   readonly settledActive: StatestoredName | undefined;
   readonly unavailable: readonly Window[];
   readonly unavailableTotalMs: number;
+  /** Every fault-free stretch before the last heal (the last one is convergenceAfterHealMs). */
+  readonly earlierHeals: readonly HealConvergence[];
 }
 
 const HEALS = new Set(['healAll', 'resume', 'restart']);
@@ -67,6 +80,12 @@ export function measure(events: readonly RunEvent[], subscribers: readonly strin
   const settled = settledFrom(events, daemons, healAtMs);
   const timeline = new ClusterTimeline(events, STATESTORED_NAMES, subscribers);
   const unavailable = timeline.unavailableWindows(faultAtMs, endAtMs);
+  const earlierHeals = faultFreeWindows(events, endAtMs)
+    .filter((w) => w.startMs >= faultAtMs && w.startMs < healAtMs)
+    .map((w) => {
+      const s = settledFrom(events, daemons, w.startMs, w.endMs);
+      return { healAtMs: w.startMs, quietMs: w.endMs - w.startMs, convergedAfterMs: s ? Math.max(0, s.t - w.startMs) : undefined };
+    });
   return {
     faultAtMs,
     healAtMs,
@@ -79,5 +98,6 @@ export function measure(events: readonly RunEvent[], subscribers: readonly strin
     settledActive: settled?.active,
     unavailable,
     unavailableTotalMs: unavailable.reduce((sum, w) => sum + (w.endMs - w.startMs), 0),
+    earlierHeals,
   };
 }

@@ -30,10 +30,11 @@ export function settledState(latest: ReadonlyMap<string, ObserveEvent>, daemons:
 
 /**
  * The first time at or after `fromMs` from which the cluster stayed settled until the last
- * observation, replaying the polls in time order; undefined when it never settled for good.
+ * observation before `untilMs`, replaying the polls in time order; undefined when it never
+ * settled for good.
  */
-export function settledFrom(events: readonly RunEvent[], daemons: readonly string[], fromMs: number): { t: number; active: StatestoredName } | undefined {
-  const polls = events.filter((e): e is ObserveEvent => e.kind === 'observe').sort((a, b) => a.t - b.t);
+export function settledFrom(events: readonly RunEvent[], daemons: readonly string[], fromMs: number, untilMs = Infinity): { t: number; active: StatestoredName } | undefined {
+  const polls = events.filter((e): e is ObserveEvent => e.kind === 'observe' && e.t < untilMs).sort((a, b) => a.t - b.t);
   const latest = new Map<string, ObserveEvent>();
   let since: { t: number; active: StatestoredName } | undefined;
   for (const poll of polls) {

@@ -38,6 +38,7 @@ const result: ScenarioResult = {
     failoverMs: undefined,
     fullConvergenceMs: undefined,
     convergenceAfterHealMs: undefined,
+    earlierHeals: [],
     settledActive: undefined,
     unavailable: [{ startMs: 2000, endMs: 4110 }],
     unavailableTotalMs: 2110,

@@ -20,11 +20,18 @@ export function resultCells(r: ScenarioResult): string[] {
     ms(m?.detectionMs),
     ms(m?.failoverMs),
     ms(m?.fullConvergenceMs),
-    m ? `${ms(m.convergenceAfterHealMs)} / ${r.bounds.convergenceMs} ms` : '-',
+    m ? `${ms(m.convergenceAfterHealMs)}${earlierHeals(m.earlierHeals)} / ${r.bounds.convergenceMs} ms` : '-',
     ms(m?.unavailableTotalMs),
     r.agreement ? `${r.agreement.maxAbsDeltaMs} ms (${r.agreement.compared} cmp)` : '-',
     r.verdict.toUpperCase(),
   ];
+}
+
+/** The worst of the earlier heals a run owed convergence after (nemesis heals many times). */
+function earlierHeals(heals: NonNullable<ScenarioResult['measurements']>['earlierHeals']): string {
+  if (heals.length === 0) return '';
+  const converged = heals.flatMap((h) => (h.convergedAfterMs === undefined ? [] : [h.convergedAfterMs]));
+  return ` (${heals.length} earlier heals, max ${converged.length > 0 ? `${Math.max(...converged)} ms` : '-'})`;
 }
 
 /** One progress line while the suite runs. */

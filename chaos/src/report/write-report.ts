@@ -47,6 +47,11 @@ export function renderMarkdown(run: SuiteReportInput): string {
     lines.push(`### ${r.faultKind} / ${r.id}: ${r.verdict.toUpperCase()}`, '', r.title, '');
     if (r.active) lines.push(`Active before the fault: ${r.active}; settled active at the end: ${r.measurements?.settledActive ?? 'none'}.`);
     for (const w of r.measurements?.unavailable ?? []) lines.push(`- unavailable ${w.endMs - w.startMs} ms from +${w.startMs - (r.measurements?.faultAtMs ?? 0)} ms`);
+    for (const h of r.measurements?.earlierHeals ?? []) {
+      const at = `+${h.healAtMs - (r.measurements?.faultAtMs ?? 0)} ms`;
+      const owed = h.quietMs >= r.bounds.convergenceMs ? 'judged' : 'next fault came before the bound: not judged';
+      lines.push(`- heal at ${at}: ${h.convergedAfterMs === undefined ? 'not converged' : `converged after ${h.convergedAfterMs} ms`}, quiet for ${h.quietMs} ms (${owed})`);
+    }
     if (r.agreement) lines.push(`- Prometheus: ${r.agreement.compared} transitions compared, max |Δ| ${r.agreement.maxAbsDeltaMs} ms, ${r.agreement.skipped} skipped, sum(statestore_is_active)=${String(r.agreement.activeSumAtEnd)} at the end`);
     const faultAt = r.measurements?.faultAtMs ?? r.startMs;
     for (const f of r.events) if (f.kind === 'fault') lines.push(`- fault +${f.t - faultAt} ms: ${f.label}`);

@@ -2,7 +2,9 @@
  * The `nemesis` suite: a seeded random schedule of bounded faults (Jepsen's nemesis, as
  * partition-random-node / partition-majorities / kill / pause), one at a time, each healed
  * before the next. Nothing is expected of the roles; the history must stay safe and the
- * cluster must converge within the bound after the last heal. The seed is printed, so a
+ * cluster must converge within the bound after every heal that is followed by a quiet stretch
+ * at least as long as the bound (verdict.ts), and after the last one. Some stretches are made
+ * that long on purpose, others not at all (faults back to back). The seed is printed, so a
  * failing schedule replays with --seed.
  */
 import { STATESTORED_NAMES } from '../cluster';
@@ -93,8 +95,9 @@ export function nemesisScenario(durationS: number): Scenario {
         const hold = ctx.prng.int(Math.round(longest / 4), 2 * longest + 1000);
         // Each step's faults land in the history with their labels (report, timeline).
         await step(ctx, hold);
-        // Let it settle a random while; sometimes not at all (faults back to back).
-        await ctx.sleep(ctx.prng.int(0, longest));
+        // A third of the time a quiet stretch that owes convergence; else a random while,
+        // sometimes none at all (faults back to back).
+        await ctx.sleep(ctx.prng.chance(1 / 3) ? ctx.bounds.convergenceMs + 500 : ctx.prng.int(0, longest));
       }
     },
   };

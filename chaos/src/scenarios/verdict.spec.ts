@@ -19,6 +19,7 @@ function measurements(promotions: Promotion[], over: Partial<Measurements> = {})
     settledActive: 'statestored-1',
     unavailable: [],
     unavailableTotalMs: 0,
+    earlierHeals: [],
     ...over,
   };
 }
@@ -50,6 +51,16 @@ describe('judge', () => {
     const failures = judge(input({ measurements: measurements([takeover], { settledActive: 'statestored-2' }) }));
     expect(failures.join('\n')).toMatch(/expected no takeover, got statestored-2 \(takeover\) \+2000 ms/);
     expect(failures.join('\n')).toMatch(/expected statestored-1 active at the end, got statestored-2/);
+  });
+
+  it('judges every earlier heal whose quiet stretch outlasted the bound, and only those', () => {
+    const long = bounds.convergenceMs + 1000;
+    const ok = judge(input({ measurements: measurements([], { earlierHeals: [{ healAtMs: 2000, quietMs: long, convergedAfterMs: 800 }, { healAtMs: 3000, quietMs: 300, convergedAfterMs: undefined }] }) }));
+    expect(ok).toEqual([]);
+    const late = judge(input({ measurements: measurements([], { earlierHeals: [{ healAtMs: 2000, quietMs: long, convergedAfterMs: bounds.convergenceMs + 1 }] }) }));
+    expect(late.join('\n')).toMatch(new RegExp(`converged ${bounds.convergenceMs + 1} ms after the heal at \\+1000 ms`));
+    const never = judge(input({ measurements: measurements([], { earlierHeals: [{ healAtMs: 2000, quietMs: long, convergedAfterMs: undefined }] }) }));
+    expect(never.join('\n')).toMatch(/never converged after the heal at \+1000 ms/);
   });
 
   it('does not count an active re-taking its own role after recovery as a hand-over', () => {

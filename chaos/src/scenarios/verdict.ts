@@ -62,6 +62,13 @@ export function judge(v: VerdictInput): string[] {
       failures.push(`converged ${m.convergenceAfterHealMs} ms after the heal, bound ${v.bounds.convergenceMs} ms`);
     }
   }
+  // A stretch shorter than the bound owed nothing: the next fault came first.
+  for (const h of m.earlierHeals) {
+    if (h.quietMs < v.bounds.convergenceMs) continue;
+    const at = `after the heal at +${h.healAtMs - m.faultAtMs} ms (quiet for ${h.quietMs} ms)`;
+    if (h.convergedAfterMs === undefined) failures.push(`never converged ${at}, bound ${v.bounds.convergenceMs} ms`);
+    else if (h.convergedAfterMs > v.bounds.convergenceMs) failures.push(`converged ${h.convergedAfterMs} ms ${at}, bound ${v.bounds.convergenceMs} ms`);
+  }
   if (tookOver && e.takeover === 'takeover') {
     if (m.detectionMs !== undefined && m.detectionMs > v.bounds.detectionMs) failures.push(`detection took ${m.detectionMs} ms, bound ${v.bounds.detectionMs} ms`);
     if (m.failoverMs === undefined) failures.push('no majority of subscribers followed the new active');
