@@ -1,5 +1,5 @@
 import { DEFAULT_TIMING } from '../cluster';
-import { CliUsageError, parseCliOptions } from './cli-options';
+import { CliUsageError, HelpRequested, parseCliOptions } from './cli-options';
 
 describe('parseCliOptions', () => {
   it('defaults to the partition suite on process runtime with both fault kinds', () => {
@@ -23,5 +23,21 @@ describe('parseCliOptions', () => {
     expect(() => parseCliOptions(['--faults=iptables'], '/r')).toThrow(new CliUsageError('faults', 'iptables', 'must be one of toxiproxy, netns, both'));
     expect(() => parseCliOptions(['--catalogds=3'], '/r')).toThrow('--catalogds=3: must be 1 or 2');
     expect(() => parseCliOptions(['--heartbeat-ms=0'], '/r')).toThrow('--heartbeat-ms=0: must be a number > 0');
+  });
+  it('refuses an unknown flag or a bare argument by name, and answers --help with the usage', () => {
+    expect(() => parseCliOptions(['--sutie=crash'], '/repo')).toThrow('--sutie=crash: unknown flag (see --help)');
+    expect(() => parseCliOptions(['partition'], '/repo')).toThrow(/unexpected argument/);
+    for (const help of ['--help', '-h']) {
+      const err = (() => {
+        try {
+          parseCliOptions([help], '/repo');
+        } catch (e) {
+          return e;
+        }
+        return undefined;
+      })();
+      expect(err).toBeInstanceOf(HelpRequested);
+      expect((err as Error).message).toContain('--suite=partition|crash|nemesis');
+    }
   });
 });

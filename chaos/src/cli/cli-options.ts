@@ -33,6 +33,33 @@ function positive(flag: string, value: unknown, fallback: number): number {
   return value;
 }
 
+export const CLI_USAGE = `usage: node dist/chaos/cli/main.js [options]   (npx nx run chaos:partition|crash|nemesis -- [options])
+  --suite=partition|crash|nemesis       which suite (default partition)
+  --runtime=process|containers          daemons as child processes, or containers through testcontainers
+  --faults=toxiproxy|netns|both         link fault kinds to run every scenario with (default both)
+  --only=<id,id>                        run only these scenarios
+  --executors=2 --coordinators=1 --catalogds=1|2
+  --heartbeat-ms=100 --max-missed-heartbeats=5 --subscriber-timeout-s=2 --peer-timeout-s=2
+  --monitoring-ms=100 --preemption-wait-ms=1000 --cnxn-retry-ms=300
+  --duration-s=60                       nemesis run length
+  --seed=<n>                            replay a run (printed at its start)
+  --scrape-interval-ms=250              Prometheus scrape interval
+  --unsafe-skip-majority-check          test-only bug switch: takeover without the majority check
+  --reports-dir=chaos/reports --dist=dist
+  --help                                this text`;
+
+/** `--help`: not an error, but no run either. */
+export class HelpRequested extends Error {
+  override readonly name = 'HelpRequested';
+  constructor() {
+    super(CLI_USAGE);
+  }
+}
+
+const STRING_FLAGS = ['suite', 'runtime', 'faults', 'only', 'reports-dir', 'dist'];
+const NUMBER_FLAGS = ['executors', 'coordinators', 'catalogds', 'heartbeat-ms', 'max-missed-heartbeats', 'subscriber-timeout-s', 'peer-timeout-s', 'monitoring-ms', 'preemption-wait-ms', 'cnxn-retry-ms', 'duration-s', 'seed', 'scrape-interval-ms'];
+const BOOLEAN_FLAGS = ['unsafe-skip-majority-check', 'help'];
+
 export interface CliOptions {
   readonly suite: Omit<SuiteOptions, 'log' | 'workDir' | 'toxiproxyMainJs' | 'repoRoot'>;
   readonly reportsDir: string;
@@ -40,12 +67,18 @@ export interface CliOptions {
 
 export function parseCliOptions(argv: readonly string[], repoRoot: string): CliOptions {
   const a = yargsParser([...argv], {
-    string: ['suite', 'runtime', 'faults', 'only', 'reports-dir', 'dist'],
-    number: ['executors', 'coordinators', 'catalogds', 'heartbeat-ms', 'max-missed-heartbeats', 'subscriber-timeout-s', 'peer-timeout-s', 'monitoring-ms', 'preemption-wait-ms', 'cnxn-retry-ms', 'duration-s', 'seed', 'scrape-interval-ms'],
-    boolean: ['unsafe-skip-majority-check'],
+    string: STRING_FLAGS,
+    number: NUMBER_FLAGS,
+    boolean: BOOLEAN_FLAGS,
+    alias: { help: ['h'] },
     // The nx targets put defaults first; a flag given again on the command line wins.
     configuration: { 'camel-case-expansion': false, 'duplicate-arguments-array': false },
   });
+  if (a['help'] === true) throw new HelpRequested();
+  // A misspelt flag would otherwise run a whole suite with the default it meant to change.
+  const known = new Set(['_', 'h', ...STRING_FLAGS, ...NUMBER_FLAGS, ...BOOLEAN_FLAGS]);
+  for (const flag of Object.keys(a)) if (!known.has(flag)) throw new CliUsageError(flag, a[flag], 'unknown flag (see --help)');
+  if (a._.length > 0) throw new CliUsageError('', a._.join(' '), 'unexpected argument: flags take the form --name=value (see --help)');
   const suite = oneOf<SuiteName>('suite', a['suite'] ?? 'partition', ['partition', 'crash', 'nemesis']);
   const runtime = oneOf<RuntimeKind>('runtime', a['runtime'] ?? 'process', ['process', 'containers']);
   const faults = oneOf('faults', a['faults'] ?? 'both', ['toxiproxy', 'netns', 'both'] as const);

@@ -10,7 +10,7 @@ import { killChildProcessesSync, onProcessExit } from '../cluster';
 import { sweepStaleLabs } from '../netfault';
 import { formatResultTable, writeReport } from '../report';
 import { runSuite } from '../suites';
-import { parseCliOptions } from './cli-options';
+import { HelpRequested, parseCliOptions } from './cli-options';
 
 /** dist/chaos/cli/main.js -> the repository root. */
 const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
@@ -56,6 +56,10 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
+    if (error instanceof HelpRequested) {
+      process.stdout.write(`${error.message}\n`);
+      process.exit(0);
+    }
     process.stderr.write(`chaos: ${error instanceof Error ? error.message : String(error)}\n`);
     process.exit(2);
   },
