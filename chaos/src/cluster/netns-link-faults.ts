@@ -41,7 +41,7 @@ export class NetnsLinkFaults implements LinkFaults {
   static create(): NetnsLinkFaults {
     const cap = canUseNetns();
     if (!cap.ok) throw new NetnsUnavailableError(cap.reason);
-    return new NetnsLinkFaults(`netns: one namespace per daemon, ${cap.firewallVersion} DROP rules`, cap.netem);
+    return new NetnsLinkFaults(`netns: one namespace per daemon, ${cap.firewallVersion} DROP (cut) and REJECT tcp-reset (reset) rules`, cap.netem);
   }
 
   async route(specs: readonly DaemonSpec[]): Promise<RoutedCluster> {
