@@ -28,9 +28,9 @@ export interface ClusterRuntime {
   running(name: string): boolean;
   /** SIGKILL: a crash. */
   kill(name: string): Promise<void>;
-  /** SIGSTOP: the process holds its sockets and says nothing (a GC pause, a hung VM). */
-  pause(name: string): void;
-  resume(name: string): void;
+  /** SIGSTOP, or a container's cgroup freezer: the process holds its sockets and says nothing (a GC pause, a hung VM). */
+  pause(name: string): Promise<void>;
+  resume(name: string): Promise<void>;
   /** Starts a stopped or killed daemon again (same flags, plus `extraFlags`). */
   restart(name: string, extraFlags?: Record<string, FlagValue>): Promise<void>;
   webUrl(name: string): string;

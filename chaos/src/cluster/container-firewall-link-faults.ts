@@ -12,9 +12,9 @@
 import type { DaemonSpec, FlagValue } from '@statestore-ha/cluster';
 import { canUseNetns, ContainerFirewall } from '../netfault';
 import type { FirewallKind } from '../netfault';
+import { engineApi } from '../runtime';
 import { isStatestored } from './cluster-shape';
 import type { DaemonPlacement } from './cluster-runtime';
-import { runEngine } from './container-network';
 import type { ContainerNetwork } from './container-network';
 import { LatencyUnsupportedError, ResetUnsupportedError, UnknownLinkError } from './link-faults';
 import type { LatencySpec, LinkFaults, RoutedCluster } from './link-faults';
@@ -108,7 +108,7 @@ export class ContainerFirewallLinkFaults implements LinkFaults {
 
   private async firewallOf(daemon: string): Promise<ContainerFirewall> {
     const container = this.network.containerName(daemon);
-    const pid = Number((await runEngine(['inspect', '-f', '{{.State.Pid}}', container])).trim());
+    const pid = (await (await engineApi()).getContainer(container).inspect()).State.Pid;
     const known = this.firewalls.get(container);
     if (known && known.pid === pid) return known.firewall;
     const firewall = await ContainerFirewall.forPid(pid, this.firewall);

@@ -1,10 +1,11 @@
 /**
- * One private Podman network per chaos run (`podman network create --internal`): containers
- * reach each other by name (netavark + aardvark-dns) and nothing outside, as Impala's
- * minicluster hosts would on their own subnet. The host still routes to the bridge, so the
- * harness and the host's Prometheus reach every daemon's web port on its container address
- * without publishing ports (Podman 4.3 does not forward published ports into an internal
- * network: measured here, a published port timed out while the container address answered).
+ * One private network per chaos run (internal: no route out), created through the Docker API
+ * testcontainers found, so Docker and Podman serve it alike. Containers reach each other by
+ * alias through the engine's DNS, as Impala's minicluster hosts would on their own subnet. The
+ * host still routes to the bridge, so the harness and the host's Prometheus reach every
+ * daemon's web port on its container address without publishing ports (Podman 4.3 does not
+ * forward published ports into an internal network: measured here, a published port timed
+ * out while the container address answered).
  *
  * Addresses are fixed per daemon name before anything starts, because run-scenario.ts hands
  * Prometheus its targets before the cluster starts (file_sd takes ~5 s to apply).
@@ -12,12 +13,10 @@
  * Every container and the network carry the label CHAOS_LABEL=<pid>, so a run's leftovers can
  * be removed synchronously on exit and an earlier killed run's swept on the next start.
  */
-import { execFile, execFileSync } from 'node:child_process';
-import { CommandError } from '../netfault';
+import { engineApi, engineEndpoint, ignoreStatus, purgeSync } from '../runtime';
+import type { EngineApi, EngineEndpoint } from '../runtime';
 
 export const CHAOS_LABEL = 'statestore-ha-chaos';
-/** The engine CLI the runtime drives: Podman (a few flags, such as `rm -t 0`, are Podman-only). */
-export const ENGINE_CLI = 'podman';
 /** .1 is the gateway (the host); daemons start at .10, so a few low addresses stay free. */
 const FIRST_HOST_OFFSET = 10;
 
@@ -28,29 +27,9 @@ export class SubnetExhaustedError extends Error {
   }
 }
 
-/**
- * Runs the engine CLI with this process' environment passed explicitly: ensureContainerEngine
- * puts CONTAINERS_CONF there, and without it Podman falls back to the CNI backend, which can
- * neither see nor tear down netavark's networks (docker/README.md). Jest gives each spec file
- * its own copy of process.env, which child_process would not see by default.
- */
-export function runEngine(args: readonly string[], timeoutMs = 60_000): Promise<string> {
-  return new Promise((resolve, reject) => {
-    execFile(ENGINE_CLI, args, { env: process.env, timeout: timeoutMs, maxBuffer: 16 << 20, encoding: 'utf8' }, (error, stdout, stderr) => {
-      if (error) reject(new CommandError([ENGINE_CLI, ...args], (error as NodeJS.ErrnoException).code ?? null, stderr || error.message, { cause: error }));
-      else resolve(stdout);
-    });
-  });
-}
-
-/** For exit hooks and the synchronous pause/resume of ClusterRuntime; never throws. */
-export function engineSyncQuietly(args: readonly string[]): boolean {
-  try {
-    execFileSync(ENGINE_CLI, args, { env: process.env, stdio: 'ignore', timeout: 20_000 });
-    return true;
-  } catch {
-    return false;
-  }
+/** The label of everything this process creates. */
+export function ownLabels(): Record<string, string> {
+  return { [CHAOS_LABEL]: String(process.pid) };
 }
 
 function ipv4ToInt(ip: string): number {
@@ -96,17 +75,26 @@ export class ContainerNetwork {
   private constructor(
     readonly name: string,
     readonly addresses: AddressPlan,
+    private readonly api: EngineApi,
+    /** For the synchronous removal in exit hooks. */
+    readonly endpoint: EngineEndpoint | undefined,
   ) {}
 
-  /** Creates an internal network named `name`, labelled with this process' pid. */
+  /**
+   * Creates an internal network named `name`, labelled with this process' pid. Docker gives a
+   * container a fixed address only on a network created with an explicit subnet; the subnet
+   * the engine picks by itself is one that clashes with nothing, so it is read from a first
+   * network and pinned in the real one.
+   */
   static async create(name: string): Promise<ContainerNetwork> {
-    await runEngine(['network', 'create', '--internal', '--label', `${CHAOS_LABEL}=${process.pid}`, name]);
-    const subnet = (await runEngine(['network', 'inspect', '-f', '{{range .Subnets}}{{.Subnet}} {{end}}', name])).trim().split(/\s+/)[0];
-    if (!subnet) {
-      await runEngine(['network', 'rm', '-f', name]).catch(() => undefined);
-      throw new Error(`network ${name} has no subnet`);
-    }
-    return new ContainerNetwork(name, new AddressPlan(subnet));
+    const api = await engineApi();
+    const base = { Name: name, Internal: true, Labels: ownLabels() };
+    const probe = await api.createNetwork(base);
+    const inspected = (await probe.inspect().finally(() => probe.remove())) as { IPAM?: { Config?: Array<{ Subnet?: string }> } };
+    const cidr = inspected.IPAM?.Config?.find((c) => c.Subnet?.includes('.'))?.Subnet;
+    if (!cidr) throw new Error(`network ${name} got no IPv4 subnet from the engine`);
+    await api.createNetwork({ ...base, IPAM: { Driver: 'default', Config: [{ Subnet: cidr }] } });
+    return new ContainerNetwork(name, new AddressPlan(cidr), api, engineEndpoint(api));
   }
 
   /** The container running `alias` on this network: unique per run, found again after a restart. */
@@ -116,52 +104,34 @@ export class ContainerNetwork {
 
   /** Removes every container of this process and the network; safe to call twice. */
   async remove(): Promise<void> {
-    const ids = (await runEngine(['ps', '-aq', '--filter', `label=${CHAOS_LABEL}=${process.pid}`]).catch(() => '')).split(/\s+/).filter(Boolean);
-    if (ids.length > 0) await runEngine(['rm', '-f', '-t', '0', ...ids]).catch(() => undefined);
-    await runEngine(['network', 'rm', '-f', this.name]).catch(() => undefined);
+    const ours = await this.api.listContainers({ all: true, filters: { label: [`${CHAOS_LABEL}=${process.pid}`] } });
+    await Promise.all(ours.map((c) => this.api.getContainer(c.Id).remove({ force: true }).catch(ignoreStatus(404))));
+    await this.api.getNetwork(this.name).remove().catch(ignoreStatus(404));
   }
 
-  /** The same, synchronously, for process-exit hooks. */
+  /** The same, synchronously, for process-exit hooks; never throws. */
   removeSync(): void {
-    const ids = engineSyncListQuietly(['ps', '-aq', '--filter', `label=${CHAOS_LABEL}=${process.pid}`]);
-    if (ids.length > 0) engineSyncQuietly(['rm', '-f', '-t', '0', ...ids]);
-    engineSyncQuietly(['network', 'rm', '-f', this.name]);
-  }
-}
-
-function engineSyncListQuietly(args: readonly string[]): string[] {
-  try {
-    return execFileSync(ENGINE_CLI, args, { env: process.env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 20_000 }).split(/\s+/).filter(Boolean);
-  } catch {
-    return [];
+    purgeSync(this.endpoint, { label: `${CHAOS_LABEL}=${process.pid}`, networks: [this.name] });
   }
 }
 
 /** Containers and networks left by earlier runs whose process is gone (a SIGKILLed CLI). */
 export async function sweepStaleContainers(): Promise<number> {
-  const alive = (pid: string): boolean => {
+  const api = await engineApi();
+  const dead = (labels: Record<string, string> | null | undefined): boolean => {
+    const pid = Number(labels?.[CHAOS_LABEL]);
+    if (!Number.isInteger(pid) || pid <= 0) return false;
     try {
-      process.kill(Number(pid), 0);
-      return true;
-    } catch {
+      process.kill(pid, 0);
       return false;
+    } catch {
+      return true;
     }
   };
-  // Podman 4.3 renders container labels as a map (map[k:v]) and network labels as k=v text,
-  // and `index` fails on the latter: read the pid out of either rendering.
-  const pidLabel = new RegExp(`${CHAOS_LABEL}[=:](\\d+)`);
-  const labelled = async (kind: 'ps' | 'network'): Promise<Array<{ id: string; pid: string }>> => {
-    const args = kind === 'ps' ? ['ps', '-a', '--filter', `label=${CHAOS_LABEL}`, '--format', '{{.ID}} {{.Labels}}'] : ['network', 'ls', '--filter', `label=${CHAOS_LABEL}`, '--format', '{{.Name}} {{.Labels}}'];
-    const out = await runEngine(args).catch(() => '');
-    return out.split('\n').flatMap((line) => {
-      const id = line.trim().split(/\s+/)[0];
-      const pid = pidLabel.exec(line)?.[1];
-      return id && pid ? [{ id, pid }] : [];
-    });
-  };
-  const staleContainers = (await labelled('ps')).filter((c) => !alive(c.pid));
-  if (staleContainers.length > 0) await runEngine(['rm', '-f', '-t', '0', ...staleContainers.map((c) => c.id)]).catch(() => undefined);
-  const staleNetworks = (await labelled('network')).filter((n) => !alive(n.pid));
-  for (const n of staleNetworks) await runEngine(['network', 'rm', '-f', n.id]).catch(() => undefined);
+  const filters = { label: [CHAOS_LABEL] };
+  const staleContainers = (await api.listContainers({ all: true, filters })).filter((c) => dead(c.Labels));
+  await Promise.all(staleContainers.map((c) => api.getContainer(c.Id).remove({ force: true }).catch(ignoreStatus(404))));
+  const staleNetworks = (await api.listNetworks({ filters })).filter((n) => dead(n.Labels));
+  for (const n of staleNetworks) await api.getNetwork(n.Id).remove().catch(ignoreStatus(404));
   return staleContainers.length + staleNetworks.length;
 }

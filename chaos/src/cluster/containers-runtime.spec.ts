@@ -1,5 +1,5 @@
 /**
- * ContainersRuntime end to end on Podman: one statestored from an image built from this
+ * ContainersRuntime end to end on the engine testcontainers finds (Podman here): one statestored from an image built from this
  * checkout's dist, reached on its container address; pause freezes it (its /healthz stops
  * answering), kill is a crash, restart brings it back at the same address with extra flags,
  * stop leaves no container. Skipped, with the reason printed, where no engine can be had
@@ -9,9 +9,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { DaemonSpec } from '@statestore-ha/cluster';
-import { containerEngineUnavailableReason } from '../runtime';
+import { containerEngineUnavailableReason, engineApi } from '../runtime';
 import { ContainerLab } from './container-lab';
-import { CHAOS_LABEL, runEngine } from './container-network';
+import { CHAOS_LABEL } from './container-network';
 import type { ContainersRuntime } from './containers-runtime';
 
 jest.setTimeout(120_000);
@@ -34,10 +34,22 @@ async function answers(url: string): Promise<boolean> {
 }
 
 async function ourContainers(): Promise<string[]> {
-  return (await runEngine(['ps', '-a', '--filter', `label=${CHAOS_LABEL}=${process.pid}`, '--format', '{{.Names}}'])).split('\n').filter(Boolean);
+  const listed = await (await engineApi()).listContainers({ all: true, filters: { label: [`${CHAOS_LABEL}=${process.pid}`] } });
+  // The API names containers with a leading slash.
+  return listed.flatMap((c) => c.Names.map((n) => n.replace(/^\//, '')));
 }
 
-describeIfEngine(unavailable ? `ContainersRuntime (skipped: ${unavailable})` : 'ContainersRuntime (podman)', () => {
+/** The engine's log stream follows the container's log file: Podman 4.3 polls it every ~250 ms. */
+async function logSoonContains(file: string, text: string, timeoutMs = 3000): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (!fs.readFileSync(file, 'utf8').includes(text)) {
+    if (Date.now() > deadline) return false;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return true;
+}
+
+describeIfEngine(unavailable ? `ContainersRuntime (skipped: ${unavailable})` : 'ContainersRuntime', () => {
   let lab: ContainerLab;
   let runtime: ContainersRuntime;
   let logDir: string;
@@ -64,14 +76,14 @@ describeIfEngine(unavailable ? `ContainersRuntime (skipped: ${unavailable})` : '
     expect(await answers(runtime.webUrl('statestored-1'))).toBe(true);
     expect(runtime.running('statestored-1')).toBe(true);
     expect(await ourContainers()).toEqual([lab.network.containerName('statestored-1')]);
-    expect(fs.readFileSync(runtime.logFile('statestored-1'), 'utf8')).toContain('"msg":"statestored started"');
+    expect(await logSoonContains(runtime.logFile('statestored-1'), '"msg":"statestored started"')).toBe(true);
   });
 
   it('pause freezes it and resume thaws it', async () => {
-    runtime.pause('statestored-1');
+    await runtime.pause('statestored-1');
     expect(await answers(runtime.webUrl('statestored-1'))).toBe(false);
     expect(runtime.running('statestored-1')).toBe(true);
-    runtime.resume('statestored-1');
+    await runtime.resume('statestored-1');
     expect(await answers(runtime.webUrl('statestored-1'))).toBe(true);
   });
 
@@ -81,8 +93,8 @@ describeIfEngine(unavailable ? `ContainersRuntime (skipped: ${unavailable})` : '
     expect(await answers(runtime.webUrl('statestored-1'))).toBe(false);
     await runtime.restart('statestored-1', { statestore_heartbeat_frequency_ms: 777 });
     expect(await answers(runtime.webUrl('statestored-1'))).toBe(true);
-    const [inspected] = JSON.parse(await runEngine(['inspect', lab.network.containerName('statestored-1')])) as Array<{ Args?: string[] }>;
-    expect(inspected?.Args).toContain('--statestore_heartbeat_frequency_ms=777');
+    const inspected = await (await engineApi()).getContainer(lab.network.containerName('statestored-1')).inspect();
+    expect(inspected.Config.Cmd).toContain('--statestore_heartbeat_frequency_ms=777');
   });
 
   it('stop removes the container', async () => {

@@ -1,24 +1,25 @@
 /**
- * ClusterRuntime over containers (Podman here; docker/README.md has the commands by hand).
- * Each daemon runs from its image (docker/Dockerfile: `node /app/main.js --flag=value ...`) on
- * one private network (container-network.ts), addressed by its daemon name as a network alias
- * and at a fixed address the harness and Prometheus reach directly. The engine CLI runs
- * attached (`podman run` without -d), so its stdout is the daemon's log, appended to
- * <logDir>/<name>.log as with ProcessRuntime, and its exit is the container's.
+ * ClusterRuntime over containers, through testcontainers and the Docker API it found (Docker,
+ * or Podman through DOCKER_HOST; docker/README.md has the commands by hand). Each daemon runs
+ * from its image (docker/Dockerfile: `node /app/main.js --flag=value ...`) on one private
+ * network (container-network.ts), addressed by its daemon name as a network alias and at a
+ * fixed address the harness and Prometheus reach directly. Its output is appended to
+ * <logDir>/<name>.log as with ProcessRuntime.
  *
- * Process faults map to the engine: kill = `kill -s KILL` (a crash), pause = `pause` (the
- * cgroup freezer: the process keeps its sockets and says nothing, as SIGSTOP does), restart =
- * a fresh container with the same name, address and flags (plus the extra ones).
+ * Process faults map to the engine: kill = SIGKILL (a crash), pause = the cgroup freezer (the
+ * process keeps its sockets and says nothing, as SIGSTOP does), restart = a fresh container
+ * with the same name, address and flags (plus the extra ones).
  */
-import { spawn } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync } from 'node:fs';
 import type { WriteStream } from 'node:fs';
 import { join } from 'node:path';
+import type { Readable } from 'node:stream';
 import { flagArgs } from '@statestore-ha/cluster';
 import type { AppName, DaemonSpec, FlagValue } from '@statestore-ha/cluster';
+import { AddressedContainer, engineApi, ignoreStatus, purgeSync } from '../runtime';
+import type { EngineContainer } from '../runtime';
 import type { ClusterRuntime } from './cluster-runtime';
-import { CHAOS_LABEL, engineSyncQuietly, ENGINE_CLI, runEngine } from './container-network';
+import { ownLabels } from './container-network';
 import type { ContainerNetwork } from './container-network';
 import { onProcessExit } from './process-exit-hook';
 import { DaemonSetRuntime } from './daemon-set-runtime';
@@ -27,6 +28,9 @@ const START_ORDER = ['statestored', 'catalogd', 'impalad'] as const;
 const STOP_ORDER = ['impalad', 'catalogd', 'statestored'] as const;
 /** Seconds `stop` waits after SIGTERM before SIGKILL (the daemons handle SIGTERM as PID 1). */
 const STOP_TIMEOUT_S = 5;
+const DEFAULT_HEALTHY_TIMEOUT_MS = 30_000;
+/** How long close() lets a stopped container's log stream drain into the file. */
+const LOG_DRAIN_MS = 2000;
 
 export interface ContainersRuntimeOptions {
   readonly network: ContainerNetwork;
@@ -36,15 +40,14 @@ export interface ContainersRuntimeOptions {
   readonly healthyTimeoutMs?: number;
 }
 
-interface Exit {
-  readonly code: number | null;
-  readonly signal: string | null;
-}
-
 class DaemonContainer {
-  private child: ChildProcess | undefined;
-  private exit: Promise<Exit> = Promise.resolve({ code: null, signal: null });
+  private container: EngineContainer | undefined;
+  private exited = true;
+  /** The engine's exit status (137 after SIGKILL); null when the engine could not say. */
+  private exit: Promise<number | null> = Promise.resolve(null);
   private log: WriteStream | undefined;
+  /** Each incarnation's log stream; they end when their container stops. */
+  private readonly logStreams = new Set<Readable>();
   private extraFlags: Record<string, FlagValue> = {};
   paused = false;
 
@@ -56,7 +59,7 @@ class DaemonContainer {
   ) {}
 
   get running(): boolean {
-    return this.child !== undefined && this.child.exitCode === null && this.child.signalCode === null;
+    return !this.exited;
   }
 
   get logFile(): string {
@@ -70,10 +73,11 @@ class DaemonContainer {
   async start(extraFlags: Record<string, FlagValue> = {}): Promise<void> {
     if (this.running) throw new Error(`${this.spec.name} is already running`);
     this.extraFlags = { ...this.extraFlags, ...extraFlags };
-    // A killed container still exists under its name until removed.
-    await runEngine(['rm', '-f', '-t', '0', this.containerName]).catch(() => undefined);
+    const api = await engineApi();
+    // A killed container still holds its name until removed.
+    await api.getContainer(this.containerName).remove({ force: true }).catch(ignoreStatus(404));
     mkdirSync(this.options.logDir, { recursive: true });
-    this.log ??= createWriteStream(this.logFile, { flags: 'a' });
+    const log = (this.log ??= createWriteStream(this.logFile, { flags: 'a' }));
     const flags = {
       ...this.spec.flags,
       // The address others reach this daemon at is its alias: subscriber ids
@@ -82,37 +86,40 @@ class DaemonContainer {
       webserver_interface: '0.0.0.0',
       ...this.extraFlags,
     };
-    const args = [
-      'run',
-      '--name', this.containerName,
-      '--label', `${CHAOS_LABEL}=${process.pid}`,
-      '--network', this.options.network.name,
-      '--network-alias', this.spec.name,
-      '--ip', this.address,
-      '--stop-timeout', String(STOP_TIMEOUT_S),
-      // The host's pid namespace: in its own, node is PID 1 in every incarnation, and the
-      // Prometheus agreement check tells a restarted daemon's counters from the old one's by the
-      // pid in its log lines (history/prometheus-agreement.ts checkCounters; crash kill-active
-      // failed on exactly that). Network, filesystem and cgroup stay the container's own.
-      '--pid=host',
-      '--pull=never',
-      this.options.images[this.spec.app],
-      ...flagArgs(flags),
-    ];
-    const child = spawn(ENGINE_CLI, args, { env: process.env, stdio: ['ignore', 'pipe', 'pipe'] });
-    this.child = child;
+    const started = await new AddressedContainer(this.options.images[this.spec.app], this.options.network.name, this.address, this.spec.name)
+      .withHostPidNamespace()
+      .withName(this.containerName)
+      .withLabels(ownLabels())
+      .withCommand(flagArgs(flags))
+      .withLogConsumer((stream) => this.follow(stream, log))
+      .withStartupTimeout(this.options.healthyTimeoutMs ?? DEFAULT_HEALTHY_TIMEOUT_MS)
+      .start();
+    const container = api.getContainer(started.getId());
+    this.container = container;
+    this.exited = false;
     this.paused = false;
-    child.stdout?.pipe(this.log, { end: false });
-    child.stderr?.pipe(this.log, { end: false });
-    this.exit = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+    this.exit = container.wait().then(
+      (r: { StatusCode?: number }) => r.StatusCode ?? null,
+      () => null,
+    );
+    void this.exit.then(() => {
+      if (this.container === container) this.exited = true;
+    });
+  }
+
+  private follow(stream: Readable, log: WriteStream): void {
+    this.logStreams.add(stream);
+    stream.once('close', () => this.logStreams.delete(stream));
+    stream.once('end', () => this.logStreams.delete(stream));
+    stream.pipe(log, { end: false });
   }
 
   async waitHealthy(timeoutMs: number): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     while (Date.now() < deadline) {
       if (!this.running) {
-        const e = await this.exit;
-        throw new Error(`${this.spec.name} (container ${this.containerName}) exited (code ${e.code}, signal ${e.signal}) before it was healthy; see ${this.logFile}`);
+        const status = await this.exit;
+        throw new Error(`${this.spec.name} (container ${this.containerName}) exited (status ${status}) before it was healthy; see ${this.logFile}`);
       }
       try {
         const res = await fetch(`${this.webUrl}/healthz`, { signal: AbortSignal.timeout(1000) });
@@ -125,34 +132,47 @@ class DaemonContainer {
     throw new Error(`${this.spec.name} was not healthy at ${this.webUrl} within ${timeoutMs} ms; see ${this.logFile}`);
   }
 
+  /** SIGKILL, paused or not: both engines deliver it to a frozen container. */
   async kill(): Promise<void> {
-    if (!this.running) return;
-    await runEngine(['kill', '-s', 'KILL', this.containerName]).catch(() => undefined);
+    if (!this.running || !this.container) return;
+    // 404/409: it exited (or was removed) meanwhile, which the exit watch sees too.
+    await this.container.kill({ signal: 'SIGKILL' }).catch(ignoreStatus(404, 409));
     this.paused = false;
     await this.exit;
   }
 
-  pause(): void {
-    if (this.running && !this.paused) this.paused = engineSyncQuietly(['pause', this.containerName]);
+  async pause(): Promise<void> {
+    if (!this.running || this.paused || !this.container) return;
+    await this.container.pause();
+    this.paused = true;
   }
 
-  resume(): void {
-    if (this.paused) this.paused = !engineSyncQuietly(['unpause', this.containerName]);
+  async resume(): Promise<void> {
+    if (!this.paused || !this.container) return;
+    await this.container.unpause();
+    this.paused = false;
   }
 
   /** SIGTERM (unpaused first: a frozen process handles nothing), SIGKILL after the timeout. */
   async stop(): Promise<void> {
+    const container = this.container;
+    if (!container) return;
     if (this.running) {
-      if (this.paused) await runEngine(['unpause', this.containerName]).catch(() => undefined);
+      if (this.paused) await container.unpause().catch(ignoreStatus(404, 409));
       this.paused = false;
-      await runEngine(['stop', '-t', String(STOP_TIMEOUT_S), this.containerName], (STOP_TIMEOUT_S + 10) * 1000).catch(() => undefined);
+      // 304: it had stopped already.
+      await container.stop({ t: STOP_TIMEOUT_S }).catch(ignoreStatus(304, 404));
       await this.exit;
     }
-    await runEngine(['rm', '-f', '-t', '0', this.containerName]).catch(() => undefined);
+    await container.remove({ force: true }).catch(ignoreStatus(404));
   }
 
   async close(): Promise<void> {
     await this.stop();
+    const drained = [...this.logStreams].map((s) => new Promise((resolve) => s.once('close', resolve).once('end', resolve)));
+    await Promise.race([Promise.all(drained), new Promise((r) => setTimeout(r, LOG_DRAIN_MS).unref())]);
+    for (const s of this.logStreams) s.unpipe();
+    this.logStreams.clear();
     await new Promise<void>((resolve) => (this.log ? this.log.end(() => resolve()) : resolve()));
     this.log = undefined;
   }
@@ -163,10 +183,10 @@ export class ContainersRuntime extends DaemonSetRuntime<DaemonContainer> impleme
   private readonly removeExitHook: () => void;
 
   constructor(private readonly options: ContainersRuntimeOptions) {
-    super(options.healthyTimeoutMs ?? 30_000);
+    super(options.healthyTimeoutMs ?? DEFAULT_HEALTHY_TIMEOUT_MS);
     this.removeExitHook = onProcessExit(() => {
       const names = this.daemons.map((d) => d.containerName);
-      if (names.length > 0) engineSyncQuietly(['rm', '-f', '-t', '0', ...names]);
+      if (names.length > 0) purgeSync(options.network.endpoint, { containers: names });
     });
   }
 

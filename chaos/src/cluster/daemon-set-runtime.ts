@@ -13,8 +13,9 @@ export interface RuntimeDaemon {
   waitHealthy(timeoutMs: number): Promise<void>;
   stop(): Promise<unknown>;
   kill(): Promise<void>;
-  pause(): void;
-  resume(): void;
+  /** A host process stops synchronously; a container's freezer is an engine request. */
+  pause(): void | Promise<void>;
+  resume(): void | Promise<void>;
 }
 
 export class UnknownDaemonError extends Error {
@@ -50,12 +51,12 @@ export abstract class DaemonSetRuntime<D extends RuntimeDaemon> {
     await this.get(name).kill();
   }
 
-  pause(name: string): void {
-    this.get(name).pause();
+  async pause(name: string): Promise<void> {
+    await this.get(name).pause();
   }
 
-  resume(name: string): void {
-    this.get(name).resume();
+  async resume(name: string): Promise<void> {
+    await this.get(name).resume();
   }
 
   async restart(name: string, extraFlags: Record<string, FlagValue> = {}): Promise<void> {

@@ -1,18 +1,21 @@
 /**
- * Podman through testcontainers, end to end: the registry-free base image runs node, our
+ * The engine through testcontainers (Podman here), end to end: the base image runs node, our
  * toxiproxy image answers from a mapped port, containers on an --internal network reach each
  * other by name, and a link is cut and healed with nsenter + iptables. Skipped, with the reason
  * printed, only where no engine can be had (no socket and not root).
  */
-import { execFileSync } from 'node:child_process';
+import * as path from 'node:path';
 import { GenericContainer, Wait } from 'testcontainers';
 import type { StartedTestContainer } from 'testcontainers';
 import { Toxiproxy } from 'toxiproxy-node-client';
 import { ContainerFirewall } from '../netfault';
 import { detectToxiproxy } from '../toxiproxy';
-import { buildBaseImage, containerEngineUnavailableReason, ensureContainerEngine } from './container-engine';
+import { containerEngineUnavailableReason, ensureContainerEngine, resolveBaseImage } from './container-engine';
+import { engineApi, ignoreStatus } from './engine-api';
 import { buildToxiproxyImage } from './toxiproxy-image';
 import type { ContainerEngine } from './container-engine';
+
+const REPO_ROOT = path.resolve(__dirname, '../../..');
 
 jest.setTimeout(120_000);
 
@@ -27,7 +30,7 @@ const r = require('http').get({ host: process.argv[1], port: 8474, path: '/versi
 r.on('timeout', () => { console.log('FAILED timeout'); process.exit(0); });
 r.on('error', (e) => { console.log('FAILED ' + e.code); process.exit(0); });`;
 
-describeIfEngine(unavailable ? `container engine (skipped: ${unavailable})` : 'container engine (podman)', () => {
+describeIfEngine(unavailable ? `container engine (skipped: ${unavailable})` : 'container engine', () => {
   let engine: ContainerEngine;
   let baseImage: string;
   let toxiproxyImage: string;
@@ -36,13 +39,13 @@ describeIfEngine(unavailable ? `container engine (skipped: ${unavailable})` : 'c
 
   beforeAll(async () => {
     const t0 = performance.now();
-    const availability = await ensureContainerEngine();
+    const availability = await ensureContainerEngine(REPO_ROOT);
     if (!availability.ok) throw new Error(`engine expected but not available: ${availability.reason}`);
     engine = availability.engine;
     const t1 = performance.now();
-    baseImage = await buildBaseImage(engine);
+    baseImage = await resolveBaseImage(engine, REPO_ROOT);
     const t2 = performance.now();
-    toxiproxyImage = await buildToxiproxyImage({ baseImage });
+    toxiproxyImage = await buildToxiproxyImage({ repoRoot: REPO_ROOT, baseImage });
     const t3 = performance.now();
     console.log(
       `${engine.kind} ${engine.version} at ${engine.socketPath}: engine ${Math.round(t1 - t0)} ms, base image ${Math.round(t2 - t1)} ms, toxiproxy image ${Math.round(t3 - t2)} ms`,
@@ -51,10 +54,10 @@ describeIfEngine(unavailable ? `container engine (skipped: ${unavailable})` : 'c
 
   afterAll(async () => {
     for (const container of started) await container.stop({ timeout: 1 }).catch(() => undefined);
-    for (const network of networks) execFileSync('podman', ['network', 'rm', '-f', network], { env: { ...process.env, ...engine?.env }, stdio: 'ignore' });
+    for (const network of networks) await (await engineApi()).getNetwork(network).remove().catch(ignoreStatus(404));
   });
 
-  it('runs node in the registry-free base image', async () => {
+  it('runs node in the base image', async () => {
     const container = await new GenericContainer(baseImage)
       .withCommand(['node', '-e', 'console.log(6 * 7)'])
       .withWaitStrategy(Wait.forOneShotStartup())
@@ -82,9 +85,8 @@ describeIfEngine(unavailable ? `container engine (skipped: ${unavailable})` : 'c
   });
 
   it('reaches a container by name on an --internal network, and cuts and heals that link with nsenter', async () => {
-    const env = { ...process.env, ...engine.env };
     const network = `chaos-spec-${process.pid}`;
-    execFileSync('podman', ['network', 'create', '--internal', network], { env, stdio: 'ignore' });
+    await (await engineApi()).createNetwork({ Name: network, Internal: true });
     networks.push(network);
     const server = await new GenericContainer(toxiproxyImage)
       .withNetworkMode(network)
@@ -98,7 +100,7 @@ describeIfEngine(unavailable ? `container engine (skipped: ${unavailable})` : 'c
     const fetchVersion = async (): Promise<string> => (await client.exec(['node', '-e', FETCH_VERSION, 'toxi'])).output.trim();
     expect(await fetchVersion()).toContain('statestore-ha-toxiproxy');
 
-    const serverPid = Number(execFileSync('podman', ['inspect', '-f', '{{.State.Pid}}', server.getId()], { env, encoding: 'utf8' }).trim());
+    const serverPid = (await (await engineApi()).getContainer(server.getId()).inspect()).State.Pid;
     const clientAddress = client.getIpAddress(network);
     const firewall = await ContainerFirewall.forPid(serverPid);
     await firewall.drop(clientAddress);

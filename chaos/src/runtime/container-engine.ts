@@ -1,20 +1,31 @@
 /**
- * The container engine for container-based chaos runs. These machines have no Docker daemon
- * and reach no image registry (shared/reference/environment.md): Podman's Docker-compatible
- * service stands in (chaos/scripts/podman-setup.sh), and images come from a base image built
- * locally (chaos/scripts/build-base-image.sh). testcontainers 12.0.1 (the last to load on
- * Node 20) drives it through DOCKER_HOST; Ryuk is off because its image cannot be pulled, so
- * every suite removes its containers itself.
+ * The container engine for container-based chaos runs: Docker, or Podman's Docker-compatible
+ * service, reached through DOCKER_HOST by testcontainers 12.0.1 (the last to load on Node 20).
+ * These machines have no Docker daemon and reach no image registry
+ * (shared/reference/environment.md): Podman's service stands in (chaos/scripts/podman-setup.sh),
+ * and images come from a base image built locally (chaos/scripts/build-base-image.sh). Ryuk is
+ * off because its image cannot be pulled here, so every suite removes its containers itself.
+ *
+ * Scripts are found from the checkout the caller names: __dirname points into dist/ once the
+ * CLI is bundled (dist/chaos/cli/main.js).
  */
 import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as http from 'node:http';
 import * as path from 'node:path';
 import { GenericContainer } from 'testcontainers';
+import { imageExists } from './engine-api';
 
 export const DEFAULT_PODMAN_SOCKET = '/run/statestore-ha-podman/podman.sock';
 export const DEFAULT_BASE_IMAGE = 'localhost/statestore-ha-base:node20';
-const SCRIPTS_DIR = path.resolve(__dirname, '../../scripts');
+/** docker/Dockerfile's default BASE_IMAGE, for an engine that can pull it. */
+export const DOCKER_BASE_IMAGE = 'node:20-bookworm-slim';
+/** Overrides the base image of every image a run builds. */
+export const BASE_IMAGE_ENV = 'CHAOS_BASE_IMAGE';
+
+function scriptPath(repoRoot: string, script: string): string {
+  return path.join(repoRoot, 'chaos', 'scripts', script);
+}
 
 export interface ContainerEngine {
   /** What answered on the socket, from its /version (Podman calls itself "Podman Engine"). */
@@ -113,14 +124,14 @@ export function containerEngineUnavailableReason(env: NodeJS.ProcessEnv = proces
  * Finds an engine, or starts Podman's service through podman-setup.sh (as root), and puts its
  * environment into process.env so testcontainers, which reads it on first use, finds it.
  */
-export async function ensureContainerEngine(options: { applyToProcessEnv?: boolean } = {}): Promise<EngineAvailability> {
+export async function ensureContainerEngine(repoRoot: string, options: { applyToProcessEnv?: boolean } = {}): Promise<EngineAvailability> {
   let engine = await detectContainerEngine();
   if (!engine) {
     const reason = containerEngineUnavailableReason();
     if (reason) return { ok: false, reason };
     let exports: string;
     try {
-      exports = await run('bash', [path.join(SCRIPTS_DIR, 'podman-setup.sh')]);
+      exports = await run('bash', [scriptPath(repoRoot, 'podman-setup.sh')]);
     } catch (error) {
       return { ok: false, reason: error instanceof Error ? error.message : String(error) };
     }
@@ -133,20 +144,22 @@ export async function ensureContainerEngine(options: { applyToProcessEnv?: boole
   return { ok: true, engine };
 }
 
-async function imageExists(tag: string, env: NodeJS.ProcessEnv): Promise<boolean> {
-  return run('podman', ['image', 'exists', tag], env).then(
-    () => true,
-    () => false,
-  );
+/** Builds the registry-free Node base image unless it exists (podman import: Podman only; ~7 s). */
+export async function buildBaseImage(engine: ContainerEngine, repoRoot: string, options: { tag?: string; force?: boolean } = {}): Promise<string> {
+  const tag = options.tag ?? DEFAULT_BASE_IMAGE;
+  if (!options.force && (await imageExists(tag))) return tag;
+  await run('bash', [scriptPath(repoRoot, 'build-base-image.sh'), tag], { ...process.env, ...engine.env });
+  return tag;
 }
 
-/** Builds the registry-free Node base image unless it exists (podman import; ~7 s). */
-export async function buildBaseImage(engine: ContainerEngine, options: { tag?: string; force?: boolean } = {}): Promise<string> {
-  const tag = options.tag ?? DEFAULT_BASE_IMAGE;
-  const env = { ...process.env, ...engine.env };
-  if (!options.force && (await imageExists(tag, env))) return tag;
-  await run('bash', [path.join(SCRIPTS_DIR, 'build-base-image.sh'), tag], env);
-  return tag;
+/**
+ * The base image of a run's images: $CHAOS_BASE_IMAGE when set; on Docker the official Node
+ * image, which it pulls while building; on Podman (the air-gapped machines) the local one.
+ */
+export async function resolveBaseImage(engine: ContainerEngine, repoRoot: string, env: NodeJS.ProcessEnv = process.env): Promise<string> {
+  const chosen = env[BASE_IMAGE_ENV];
+  if (chosen) return chosen;
+  return engine.kind === 'docker' ? DOCKER_BASE_IMAGE : buildBaseImage(engine, repoRoot);
 }
 
 export interface ImageBuild {

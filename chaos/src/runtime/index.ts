@@ -1,13 +1,20 @@
-/** Container engine (Podman's Docker API here) and the locally built images for chaos runs. */
+/** Container engine (Docker, or Podman's Docker API here) and the locally built images for chaos runs. */
 export {
   detectContainerEngine,
   ensureContainerEngine,
   containerEngineUnavailableReason,
   buildBaseImage,
+  resolveBaseImage,
   buildImage,
   ContainerEngineError,
   DEFAULT_PODMAN_SOCKET,
   DEFAULT_BASE_IMAGE,
+  DOCKER_BASE_IMAGE,
+  BASE_IMAGE_ENV,
 } from './container-engine';
 export type { ContainerEngine, EngineAvailability, ImageBuild } from './container-engine';
+export { AddressedContainer } from './addressed-container';
+export { engineApi, engineEndpoint, ignoreStatus, imageExists, purgeSync } from './engine-api';
+export type { EngineApi, EngineContainer, EngineEndpoint, PurgeTargets } from './engine-api';
 export { buildToxiproxyImage, DEFAULT_TOXIPROXY_IMAGE } from './toxiproxy-image';
+export type { ToxiproxyImageOptions } from './toxiproxy-image';

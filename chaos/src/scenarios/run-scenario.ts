@@ -183,7 +183,7 @@ async function restoreEverything(runtime: ClusterRuntime, faults: LinkFaults, re
     recorder.fault('healAll', [], 'final heal');
   }
   for (const name of outstanding.paused) {
-    runtime.resume(name);
+    await runtime.resume(name);
     recorder.fault('resume', [name], 'final resume');
   }
   outstanding.paused.clear();
@@ -245,12 +245,12 @@ function context(
       recorder.fault('kill', [d], `SIGKILL ${d}`);
     },
     async pause(d) {
-      runtime.pause(d);
+      await runtime.pause(d);
       paused.add(d);
       recorder.fault('pause', [d], `SIGSTOP ${d}`);
     },
     async resume(d) {
-      runtime.resume(d);
+      await runtime.resume(d);
       paused.delete(d);
       recorder.fault('resume', [d], `SIGCONT ${d}`);
     },

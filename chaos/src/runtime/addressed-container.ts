@@ -1,0 +1,30 @@
+/**
+ * A GenericContainer at a fixed IPv4 address on one network, known there by an alias.
+ * testcontainers has no option for a fixed address, and withNetworkAliases would connect the
+ * container to its network a second time after creating it; so the endpoint (address and
+ * alias) goes into the create request itself, which Docker and Podman both honour.
+ *
+ * Images are local (built by the lab just before): testcontainers pulls only a missing image,
+ * so nothing is pulled. Containers are kept after they exit (autoRemove off), so a crashed
+ * daemon's exit status can still be read, and whoever starts one removes it.
+ */
+import { GenericContainer } from 'testcontainers';
+
+export class AddressedContainer extends GenericContainer {
+  constructor(image: string, network: string, address: string, alias: string) {
+    super(image);
+    this.withNetworkMode(network).withAutoRemove(false);
+    this.createOpts.NetworkingConfig = { EndpointsConfig: { [network]: { IPAMConfig: { IPv4Address: address }, Aliases: [alias] } } };
+  }
+
+  /**
+   * The host's pid namespace: in its own, node is PID 1 in every incarnation, and the
+   * Prometheus agreement check tells a restarted daemon's counters from the old one's by the
+   * pid in its log lines (history/prometheus-agreement.ts checkCounters). Network, filesystem
+   * and cgroup stay the container's own.
+   */
+  withHostPidNamespace(): this {
+    this.hostConfig.PidMode = 'host';
+    return this;
+  }
+}
