@@ -50,15 +50,17 @@ async function main(): Promise<void> {
   // The catalog header is an own entry from the start, so even an empty catalog is published.
   // A standby publishes nothing: it would overwrite the active's header and objects.
   if (role.isActive) await publisher.change({ puts: catalog.entries(), deletes: [] });
-  sub.onCatalogdNotification((n) => {
+  // From notifications and from the active statestored's registration reply: a restarted catalogd
+  // that the statestore still holds as the active one learns so as soon as it is registered.
+  sub.onCatalogdNotification((n, _from, source) => {
     const a = n.catalogdRegistration?.address;
     const out = role.notified(n.catalogdVersion, a ? `${a.hostname}:${a.port}` : '');
     if (out.kind === 'ignored') {
-      log.info({ catalogdVersion: n.catalogdVersion, lastVersion: out.lastVersion }, 'Ignore the update of active catalogd since more recent update has been processed');
+      log.info({ catalogdVersion: n.catalogdVersion, lastVersion: out.lastVersion, source }, 'Ignore the update of active catalogd since more recent update has been processed');
       return true;
     }
     if (!out.changed) return true;
-    log.info({ role: out.role, activeCatalogd: out.activeAddress, catalogdVersion: n.catalogdVersion }, 'catalogd role changed');
+    log.info({ role: out.role, activeCatalogd: out.activeAddress, catalogdVersion: n.catalogdVersion, source }, 'catalogd role changed');
     metrics.isActive.set(out.role === 'active' ? 1 : 0);
     metrics.roleChanges.inc();
     if (out.role === 'active') {

@@ -53,15 +53,17 @@ async function main(): Promise<void> {
     catalog.update(u.entries);
     metrics.catalogVersion.set(catalog.catalogVersion);
   });
-  // Coordinators follow the active catalogd the statestore designates (Impala: subscribe_catalogd_change).
-  sub.onCatalogdNotification((n) => {
+  // Coordinators follow the active catalogd the statestore designates (Impala: subscribe_catalogd_change),
+  // from its notifications and from the active statestored's registration reply, so a (re)started
+  // coordinator knows it as soon as it is registered.
+  sub.onCatalogdNotification((n, _from, source) => {
     const a = n.catalogdRegistration?.address;
-    const out = activeCatalogd.notified(n.catalogdVersion, a ? `${a.hostname}:${a.port}` : '');
+    const out = activeCatalogd.notified(n.catalogdVersion, a ? `${a.hostname}:${a.port}` : '', source);
     if (out.kind === 'ignored') {
-      log.info({ catalogdVersion: n.catalogdVersion, lastVersion: out.lastVersion }, 'Ignore the update of active catalogd since more recent update has been processed');
+      log.info({ catalogdVersion: n.catalogdVersion, lastVersion: out.lastVersion, source }, 'Ignore the update of active catalogd since more recent update has been processed');
     } else {
       metrics.activeCatalogdVersion.set(activeCatalogd.version);
-      if (out.changed) log.info({ activeCatalogd: out.address, catalogdVersion: n.catalogdVersion }, 'active catalogd changed');
+      if (out.changed) log.info({ activeCatalogd: out.address, catalogdVersion: n.catalogdVersion, source }, 'active catalogd changed');
     }
     // Taken either way: an ignored notification is answered, not skipped, or it would be resent forever.
     return true;
@@ -82,7 +84,19 @@ async function main(): Promise<void> {
     ['GET /membership', () => json(200, { num_members: membership.size, retained_in_grace_period: membership.retainedCount, members: membership.members() })],
     ['GET /catalog', () => json(200, flags.is_coordinator ? { ...catalog.snapshot(), ...activeCatalogd.snapshot() } : { error: 'executors do not follow the catalog' })],
     ['GET /statestore', () => json(200, sub.status())],
-    ['GET /status', () => json(200, { subscriber_id: subscriberId, roles: { coordinator: flags.is_coordinator, executor: flags.is_executor }, membership: membership.members().map((m) => m.id), catalog_version: catalog.catalogVersion, statestore: sub.status() })],
+    [
+      'GET /status',
+      () =>
+        json(200, {
+          subscriber_id: subscriberId,
+          roles: { coordinator: flags.is_coordinator, executor: flags.is_executor },
+          membership: membership.members().map((m) => m.id),
+          catalog_version: catalog.catalogVersion,
+          // Impala's catalog.active-catalogd-address; executors follow no catalogd.
+          ...(flags.is_coordinator ? { active_catalogd_address: activeCatalogd.address ?? null } : {}),
+          statestore: sub.status(),
+        }),
+    ],
   ]);
   const web = await startWebServer({ host: flags.webserver_interface, port: flags.webserver_port, routes, log });
   log.info({ subscriberId, webPort: web.port }, 'impalad started');

@@ -1,6 +1,8 @@
 /** The client side every daemon uses to talk to the statestore (one link per statestored). */
 export { StatestoreSubscriber, NotConnectedError } from './statestore-subscriber';
 export type {
+  CatalogdHandler,
+  CatalogdSource,
   PublishOutcome,
   SubscribedTopic,
   SubscriberLogger,

@@ -1,9 +1,18 @@
 import { status } from '@grpc/grpc-js';
-import { ConnState, CURRENT_PROTOCOL_VERSION, SubscriberType, type TopicDelta } from '@statestore-ha/proto';
+import { checkCatalogdUpdate, initialCatalogdVersionCheck } from '@statestore-ha/ha';
+import { ConnState, CURRENT_PROTOCOL_VERSION, SubscriberType, type CatalogdNotification, type CatalogRegistration, type RegisterResponse, type TopicDelta } from '@statestore-ha/proto';
 import type { TopicDeltaData } from '@statestore-ha/topics';
 import { ActiveTracker, type ActiveChange, type StatestoreIndex } from './active-tracker';
 import { FakeStatestored, waitFor, type FakeStatestoreLink } from './fake-statestore-link.spec-helper';
-import { NotConnectedError, StatestoreSubscriber, type SubscribedTopic, type SubscriberLogger, type SubscriberObserver, type TopicUpdate } from './statestore-subscriber';
+import {
+  NotConnectedError,
+  StatestoreSubscriber,
+  type CatalogdSource,
+  type SubscribedTopic,
+  type SubscriberLogger,
+  type SubscriberObserver,
+  type TopicUpdate,
+} from './statestore-subscriber';
 import { deltaToWire } from './wire-mapping';
 
 const enc = (s: string): Uint8Array => new TextEncoder().encode(s);
@@ -71,7 +80,7 @@ afterEach(async () => {
   }
 });
 
-function rig(o: { ha?: boolean; topics?: SubscribedTopic[]; heartbeatTimeoutMs?: number; startupAttempts?: number; graceMs?: number } = {}): Rig {
+function rig(o: { ha?: boolean; topics?: SubscribedTopic[]; heartbeatTimeoutMs?: number; startupAttempts?: number; graceMs?: number; catalogd?: boolean } = {}): Rig {
   const ss: [FakeStatestored, FakeStatestored] = [new FakeStatestored(), new FakeStatestored()];
   const obs = new RecordingObserver();
   const log = new RecordingLogger();
@@ -86,6 +95,7 @@ function rig(o: { ha?: boolean; topics?: SubscribedTopic[]; heartbeatTimeoutMs?:
     heartbeatTimeoutMs,
     backoff: { startingDelayMs: 5, maxDelayMs: 20 },
     startupAttempts: o.startupAttempts ?? Number.POSITIVE_INFINITY,
+    subscribeCatalogdChange: o.catalogd,
     log,
     observer: obs,
   });
@@ -94,7 +104,7 @@ function rig(o: { ha?: boolean; topics?: SubscribedTopic[]; heartbeatTimeoutMs?:
 }
 
 /** Starts the subscriber and answers statestored 1's registration (active, epoch 0 unless told). */
-async function registered(r: Rig, reply: { statestoreIsActive?: boolean; activeEpoch?: number } = {}): Promise<FakeStatestoreLink> {
+async function registered(r: Rig, reply: Partial<RegisterResponse> = {}): Promise<FakeStatestoreLink> {
   r.sub.start();
   await waitFor(() => r.ss[0].links.length === 1 && r.ss[0].last.sent.length === 1, 'the registration request');
   const link = r.ss[0].last;
@@ -552,5 +562,129 @@ describe('StatestoreSubscriber with two statestoreds (HA)', () => {
     l1.fail({ kind: 'unavailable', code: status.UNAVAILABLE, message: 'gone', retryable: true });
     await waitFor(() => r.ss[0].links.length === 2 && r.ss[0].last.sent.length === 1, 'the re-registration');
     expect(r.ss[0].last.sentOf('register')[0]?.highestEpochSeen).toBe(7);
+  });
+});
+
+const catalogdAt = (port: number): CatalogRegistration => ({
+  protocol: 0,
+  address: { hostname: 'h', port },
+  enableCatalogdHa: true,
+  forceCatalogdActive: false,
+  registrationTime: 0,
+});
+
+/** What a catalogd handler was given. */
+interface Handed {
+  n: CatalogdNotification;
+  from: StatestoreIndex;
+  source: CatalogdSource;
+}
+
+/**
+ * A catalogd handler as the daemons write one (impalad's ActiveCatalogd, catalogd's CatalogdRole):
+ * libs/ha's version check, the address of the newest designation.
+ */
+function followCatalogd(r: Rig): { handed: Handed[]; address: () => number | undefined } {
+  const handed: Handed[] = [];
+  let check = initialCatalogdVersionCheck;
+  let port: number | undefined;
+  r.sub.onCatalogdNotification((n, from, source) => {
+    handed.push({ n, from, source });
+    const verdict = checkCatalogdUpdate(check, n.catalogdVersion);
+    if (verdict.apply) {
+      check = verdict.state;
+      port = n.catalogdRegistration?.address?.port;
+    }
+    return true;
+  });
+  return { handed, address: () => port };
+}
+
+async function reRegister(r: Rig, statestore: 0 | 1, reply: Partial<RegisterResponse>): Promise<FakeStatestoreLink> {
+  const n = r.ss[statestore].links.length;
+  r.ss[statestore].last.fail({ kind: 'unavailable', code: status.UNAVAILABLE, message: 'gone', retryable: true });
+  await waitFor(() => r.ss[statestore].links.length === n + 1 && r.ss[statestore].last.sent.length === 1, 'the re-registration');
+  const link = r.ss[statestore].last;
+  link.registerReply(reply);
+  return link;
+}
+
+describe('StatestoreSubscriber: the active catalogd in the registration reply', () => {
+  it("hands the active statestored's designation to the catalogd handlers, as a notification with nothing to answer", async () => {
+    const r = rig({ catalogd: true });
+    const cat = followCatalogd(r);
+    const link = await registered(r, { catalogdRegistration: catalogdAt(26000), catalogdVersion: 7 });
+    expect(cat.handed).toEqual([{ n: { catalogdVersion: 7, catalogdRegistration: catalogdAt(26000), activeEpoch: 0 }, from: 1, source: 'registration' }]);
+    expect(cat.address()).toBe(26000);
+    // A reply is not an UpdateCatalogd: there is nothing to acknowledge.
+    expect(link.sentOf('catalogd')).toEqual([]);
+    // A later notification goes through the same handler, under the same version check.
+    link.deliver({ kind: { $case: 'catalogd', value: { catalogdVersion: 7, catalogdRegistration: catalogdAt(26001), activeEpoch: 0 } } });
+    expect(cat.handed[1]?.source).toBe('notification');
+    expect(cat.address()).toBe(26000); // the same version again: a duplicate
+    expect(link.sentOf('catalogd')).toEqual([{ catalogdVersion: 7, skipped: false }]);
+  });
+
+  it('a re-registration reply older than the designation already applied is ignored; a newer one is taken', async () => {
+    const r = rig({ catalogd: true });
+    const cat = followCatalogd(r);
+    const link = await registered(r);
+    link.deliver({ kind: { $case: 'catalogd', value: { catalogdVersion: 9, catalogdRegistration: catalogdAt(26000), activeEpoch: 0 } } });
+    expect(cat.address()).toBe(26000);
+    await reRegister(r, 0, { registrationId: 'reg-2', catalogdRegistration: catalogdAt(26001), catalogdVersion: 8 });
+    expect(cat.handed.map((h) => [h.source, h.n.catalogdVersion])).toEqual([
+      ['notification', 9],
+      ['registration', 8],
+    ]);
+    expect(cat.address()).toBe(26000);
+    await reRegister(r, 0, { registrationId: 'reg-3', catalogdRegistration: catalogdAt(26001), catalogdVersion: 10 });
+    expect(cat.address()).toBe(26001);
+  });
+
+  it('hands nothing over for a reply without a designation, or to a subscriber that did not ask for catalogd changes', async () => {
+    const withChange = rig({ catalogd: true });
+    const a = followCatalogd(withChange);
+    await registered(withChange);
+    expect(a.handed).toEqual([]);
+    const without = rig();
+    const b = followCatalogd(without);
+    await registered(without, { catalogdRegistration: catalogdAt(26000), catalogdVersion: 7 });
+    expect(b.handed).toEqual([]);
+  });
+
+  it('a handler that throws on the reply is logged, and the registration still completes', async () => {
+    const r = rig({ catalogd: true });
+    r.sub.onCatalogdNotification(() => {
+      throw new Error('handler broke');
+    });
+    const link = await registered(r, { catalogdRegistration: catalogdAt(26000), catalogdVersion: 7 });
+    expect(r.sub.status().statestores[0]?.phase).toBe('registered');
+    expect(r.log.lines.find((l) => l.msg === 'catalogd handler failed on the registration reply')?.obj).toMatchObject({ statestore: 1, err: 'Error: handler broke' });
+    link.deliver({ kind: { $case: 'heartbeat', value: { seq: 1, requestStatestoreConnState: false } } });
+    expect(link.sentOf('heartbeat')).toHaveLength(1);
+  });
+
+  it("ignores the designation in a standby's reply, and in the reply of a statestored claiming active under an older epoch", async () => {
+    const r = rig({ ha: true, catalogd: true });
+    const cat = followCatalogd(r);
+    r.sub.start();
+    await waitFor(() => r.ss.every((s) => s.links.length === 1 && s.last.sent.length === 1), 'both registration requests');
+    r.ss[0].last.registerReply({ statestoreId: 'ss-a', statestoreIsActive: true, activeEpoch: 3, catalogdRegistration: catalogdAt(26000), catalogdVersion: 5 });
+    r.ss[1].last.registerReply({ statestoreId: 'ss-b', statestoreIsActive: false, activeEpoch: 0, catalogdRegistration: catalogdAt(26001), catalogdVersion: 50 });
+    expect(cat.handed.map((h) => [h.from, h.n.catalogdVersion])).toEqual([[1, 5]]);
+    expect(cat.address()).toBe(26000);
+    // Statestored 2 comes back claiming active under epoch 2 < 3: not followed, its designation not taken.
+    await reRegister(r, 1, { statestoreId: 'ss-b', statestoreIsActive: true, activeEpoch: 2, catalogdRegistration: catalogdAt(26001), catalogdVersion: 60 });
+    expect(r.sub.status().active).toBe(1);
+    expect(cat.handed).toHaveLength(1);
+    expect(cat.address()).toBe(26000);
+    // Once it is the active one (a newer epoch), its reply is the designation to follow.
+    await reRegister(r, 1, { statestoreId: 'ss-b', statestoreIsActive: true, activeEpoch: 4, catalogdRegistration: catalogdAt(26001), catalogdVersion: 70 });
+    expect(r.sub.status().active).toBe(2);
+    expect(cat.handed.map((h) => [h.from, h.source, h.n.catalogdVersion])).toEqual([
+      [1, 'registration', 5],
+      [2, 'registration', 70],
+    ]);
+    expect(cat.address()).toBe(26001);
   });
 });

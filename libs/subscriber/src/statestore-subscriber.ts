@@ -6,6 +6,7 @@ import {
   type NetworkAddress,
   type PublishResult,
   type RegisterRequest,
+  type RegisterResponse,
   type StatestoreMessage,
   type SubscriberType,
   type TopicDelta,
@@ -71,6 +72,19 @@ export interface SubscriberOptions {
 
 export type PublishOutcome = { accepted: true } | { accepted: false; code: number; message: string };
 
+/**
+ * How a designation of the active catalogd reached the subscriber: an UpdateCatalogd notification,
+ * or the registration reply of the active statestored (Impala's is_registration_reply).
+ */
+export type CatalogdSource = 'notification' | 'registration';
+
+/**
+ * Takes a designation of the active catalogd; returns false to answer a notification `skipped`
+ * (Impala: the receiver could not take it now). A registration reply has no answer, so its
+ * return value is not used.
+ */
+export type CatalogdHandler = (n: CatalogdNotification, from: StatestoreIndex, source: CatalogdSource) => boolean;
+
 export class NotConnectedError extends Error {
   override readonly name = 'NotConnectedError';
 }
@@ -89,7 +103,7 @@ export class StatestoreSubscriber {
   private readonly own = new Map<string, Map<string, Uint8Array>>();
   private readonly pending = new Map<number, { index: StatestoreIndex; resolve: (o: PublishOutcome) => void; timer: NodeJS.Timeout }>();
   private readonly activeFns: Array<(c: ActiveChange) => void> = [];
-  private readonly catalogdFns: Array<(n: CatalogdNotification, from: StatestoreIndex) => boolean> = [];
+  private readonly catalogdFns: CatalogdHandler[] = [];
   private publishSeq = 0;
   private timer: NodeJS.Timeout | undefined;
   private readonly now: () => number;
@@ -109,7 +123,7 @@ export class StatestoreSubscriber {
           startupAttempts: opts.startupAttempts,
           now: this.now,
           handlers: {
-            registered: (reply) => this.onRegistered((i + 1) as StatestoreIndex, reply.statestoreId, reply.statestoreIsActive, reply.activeEpoch, reply.registrationId),
+            registered: (reply) => this.onRegistered((i + 1) as StatestoreIndex, reply),
             message: (msg) => this.onMessage(this.conns[i] as StatestoreConnection, msg),
             lost: (why) => this.onLost((i + 1) as StatestoreIndex, why),
             attemptFailed: (why, attempt) =>
@@ -150,8 +164,12 @@ export class StatestoreSubscriber {
     this.activeFns.push(fn);
   }
 
-  /** Returns false to answer `skipped` (Impala: the receiver could not take it now). */
-  onCatalogdNotification(fn: (n: CatalogdNotification, from: StatestoreIndex) => boolean): void {
+  /**
+   * Every designation of the active catalogd from the statestored we follow: its notifications,
+   * and the one in its registration reply (only with subscribeCatalogdChange, as Impala registers
+   * its UpdateCatalogd callbacks only where it subscribes). The handler does the version check.
+   */
+  onCatalogdNotification(fn: CatalogdHandler): void {
     this.catalogdFns.push(fn);
   }
 
@@ -223,7 +241,8 @@ export class StatestoreSubscriber {
 
   // ---- down messages ------------------------------------------------------------------------
 
-  private onRegistered(index: StatestoreIndex, statestoreId: string, isActive: boolean, epoch: number, registrationId: string): void {
+  private onRegistered(index: StatestoreIndex, reply: RegisterResponse): void {
+    const { statestoreId, statestoreIsActive: isActive, activeEpoch: epoch, registrationId } = reply;
     this.opts.observer.connected(index, true);
     this.opts.observer.registered(index);
     this.opts.log.info({ statestore: index, registrationId, statestoreId, isActive, epoch }, 'registered with statestored');
@@ -233,6 +252,34 @@ export class StatestoreSubscriber {
       this.opts.log.warn({ statestore: index, epoch, highestEpochSeen: this.opts.tracker.highestEpoch() }, 'statestored claims active under an older epoch: not followed');
     }
     this.tracked(t);
+    if (t.verdict !== 'stale') this.catalogdFromRegistration(index, reply);
+  }
+
+  /**
+   * Impala (statestore-subscriber.cc, Start and RecoveryModeChecker): the registration reply of the
+   * active statestored names the active catalogd, and goes to the UpdateCatalogd callbacks with
+   * is_registration_reply. The statestored notifies only the subscribers it has not told, so
+   * without this a (re)started coordinator knows no catalogd until the next designation.
+   */
+  private catalogdFromRegistration(index: StatestoreIndex, reply: RegisterResponse): void {
+    const { catalogdRegistration, catalogdVersion } = reply;
+    if (!this.opts.subscribeCatalogdChange || catalogdRegistration === undefined || catalogdVersion === undefined) return;
+    // Only the statestored we follow speaks for the election: a standby's designation (it sends
+    // none, but one that just stepped down might) must not move us to another catalogd.
+    if (!reply.statestoreIsActive || this.opts.tracker.active() !== index) {
+      this.opts.log.debug({ statestore: index, catalogdVersion }, 'active catalogd in the registration reply of a statestored we do not follow: ignored');
+      return;
+    }
+    const n: CatalogdNotification = { catalogdVersion, catalogdRegistration, activeEpoch: reply.activeEpoch };
+    this.opts.log.debug({ statestore: index, catalogdVersion }, 'active catalogd in the registration reply');
+    for (const fn of this.catalogdFns) {
+      try {
+        fn(n, index, 'registration');
+      } catch (err) {
+        // Thrown inside the registration handling it would leave the connection half registered.
+        this.opts.log.warn({ statestore: index, err: String(err) }, 'catalogd handler failed on the registration reply');
+      }
+    }
   }
 
   private onLost(index: StatestoreIndex, why: LinkClosed): void {
@@ -283,7 +330,7 @@ export class StatestoreSubscriber {
         const t = tracker.acceptFrom(conn.index, kind.value.activeEpoch, this.now());
         this.tracked(t);
         let taken = t.verdict === 'accept';
-        if (taken) for (const fn of this.catalogdFns) taken = fn(kind.value, conn.index) && taken;
+        if (taken) for (const fn of this.catalogdFns) taken = fn(kind.value, conn.index, 'notification') && taken;
         conn.send({ kind: { $case: 'catalogd', value: { catalogdVersion: kind.value.catalogdVersion, skipped: !taken } } });
         return;
       }
