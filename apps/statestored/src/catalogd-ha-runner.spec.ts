@@ -2,6 +2,7 @@ import { createLogger } from '@statestore-ha/daemon';
 import { createRegistry, createStatestoredMetrics, type StatestoredMetrics } from '@statestore-ha/metrics';
 import { SubscriberType, type CatalogdNotification, type StatestoreMessage } from '@statestore-ha/proto';
 import { CatalogdHaRunner, type CatalogdHaCore, type CatalogdHaHooks } from './catalogd-ha-runner';
+import type { DebugActionHook } from './first-attempt';
 import type { NotificationListener } from './statestore';
 import { SubscriberSession, type SessionLink } from './subscriber-session';
 
@@ -83,7 +84,7 @@ interface Setup {
   role: { active: boolean; epoch: number };
 }
 
-function setup(o: { enabled?: boolean; waitMs?: number; active?: boolean } = {}): Setup {
+function setup(o: { enabled?: boolean; waitMs?: number; active?: boolean; debugAction?: DebugActionHook } = {}): Setup {
   const clock = { now: 1_000_000 };
   const role = { active: o.active ?? true, epoch: 7 };
   const metrics = createStatestoredMetrics(createRegistry('statestored'));
@@ -95,6 +96,7 @@ function setup(o: { enabled?: boolean; waitMs?: number; active?: boolean } = {})
     metrics,
     log: createLogger('statestored', 'silent'),
     now: () => clock.now,
+    ...(o.debugAction ? { debugAction: o.debugAction } : {}),
   });
   const core = new FakeCore();
   runner.attach(core);
@@ -156,6 +158,78 @@ describe('CatalogdHaRunner', () => {
     expect(core.takeSent().map((s) => s.to)).toEqual([c3.subscriberId]);
     const page = runner.page() as { notified_subscribers: Array<{ id: string }> };
     expect(page.notified_subscribers.map((n) => n.id).sort()).toEqual([a.subscriberId, c1.subscriberId, c2.subscriberId].sort());
+  });
+
+  describe('--debug_actions=SEND_UPDATE_CATALOGD_RPC_FIRST_ATTEMPT', () => {
+    it('FAIL@1.0: every first attempt of a designation fails and is counted; the resend delivers it, and is not failed', async () => {
+      const asked: string[] = [];
+      const debugAction: DebugActionHook = (label) => (asked.push(label), { delayMs: 0, fail: true, injected: `${label}:FAIL@1` });
+      const { core, runner, metrics } = setup({ debugAction });
+      const coord = core.register(coordinator(1));
+      const b = core.register(catalogd(26001));
+      const a = core.register(catalogd(26000));
+      expect(core.takeSent()).toEqual([]); // the round's first pass: all three failed by the hook
+      expect(asked).toEqual(['SEND_UPDATE_CATALOGD_RPC_FIRST_ATTEMPT', 'SEND_UPDATE_CATALOGD_RPC_FIRST_ATTEMPT', 'SEND_UPDATE_CATALOGD_RPC_FIRST_ATTEMPT']);
+      expect(await counted(metrics, 'failed')).toBe(3);
+      runner.resend();
+      const sent = core.takeSent();
+      expect(sent.map((s) => s.to).sort()).toEqual([a.subscriberId, b.subscriberId, coord.subscriberId].sort());
+      for (const { to, n } of sent) core.answer(to, n.catalogdVersion);
+      expect(asked).toHaveLength(3); // resends do not go through the hook
+      expect(await counted(metrics, 'ok')).toBe(3);
+      expect(await counted(metrics, 'failed')).toBe(3); // Impala's failed-RPC test: failed == successful
+      // A newcomer learns the designation at registration, which is not a first pass either.
+      const coord2 = core.register(coordinator(2));
+      expect(core.takeSent().map((s) => s.to)).toEqual([coord2.subscriberId]);
+      expect(asked).toHaveLength(3);
+      // The next designation is a new round: its first attempts go through the hook again.
+      core.unregister(a);
+      expect(core.takeSent()).toEqual([]);
+      expect(asked).toHaveLength(6);
+      expect(await counted(metrics, 'failed')).toBe(6);
+    });
+
+    it('SLEEP@ms: the first attempt goes out after the delay, and resends leave the receiver alone meanwhile', () => {
+      jest.useFakeTimers();
+      try {
+        const { core, runner } = setup({ debugAction: () => ({ delayMs: 500, fail: false }) });
+        const coord = core.register(coordinator(1));
+        const a = core.register(catalogd(26000, { force: true }));
+        expect(core.takeSent()).toEqual([]);
+        runner.resend();
+        expect(core.takeSent()).toEqual([]);
+        jest.advanceTimersByTime(500);
+        expect(core.takeSent().map((s) => s.to).sort()).toEqual([a.subscriberId, coord.subscriberId].sort());
+        // Not answered yet: from now on the ordinary resend takes over.
+        runner.resend();
+        expect(core.takeSent()).toHaveLength(2);
+      } finally {
+        jest.useRealTimers();
+      }
+    });
+
+    it('a delayed first attempt is dropped when its receiver leaves or a newer designation starts', () => {
+      jest.useFakeTimers();
+      try {
+        const { core, runner } = setup({ debugAction: () => ({ delayMs: 500, fail: false }) });
+        const coord = core.register(coordinator(1));
+        core.register(catalogd(26000));
+        const b = core.register(catalogd(26001));
+        core.unregister(coord);
+        jest.advanceTimersByTime(499);
+        core.register(catalogd(26002, { force: true })); // a forced catalogd: a new designation and round
+        jest.advanceTimersByTime(1);
+        expect(core.takeSent()).toEqual([]); // the first round's delayed attempts were cancelled
+        jest.advanceTimersByTime(500);
+        const sent = core.takeSent();
+        expect(sent.every((s) => s.n.catalogdRegistration?.address?.port === 26002)).toBe(true);
+        expect(sent.map((s) => s.to)).toContain(b.subscriberId);
+        expect(sent.map((s) => s.to)).not.toContain(coord.subscriberId);
+        runner.stop();
+      } finally {
+        jest.useRealTimers();
+      }
+    });
   });
 
   it('fails over to the standby when the active unregisters, but not when it re-registers', () => {

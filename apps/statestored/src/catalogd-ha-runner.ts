@@ -12,6 +12,7 @@ import {
 import type { StatestoredMetrics } from '@statestore-ha/metrics';
 import { SubscriberType, type CatalogRegistration, type RegisterResponse, type StatestoreMessage } from '@statestore-ha/proto';
 import type { Logger } from '@statestore-ha/daemon';
+import { FirstAttempts, NO_DEBUG_ACTIONS, type DebugActionHook, type LateAttempt } from './first-attempt';
 import type { RoleView } from './role-view';
 import type { NotificationListener } from './statestore';
 import type { SubscriberSession } from './subscriber-session';
@@ -52,7 +53,11 @@ export interface CatalogdHaRunnerOptions {
   metrics: Pick<StatestoredMetrics, 'activeCatalogdVersion' | 'catalogdNotifications'>;
   log: Logger;
   now?: () => number;
+  /** --debug_actions: SEND_UPDATE_CATALOGD_RPC_FIRST_ATTEMPT, on each receiver's first notification of a designation. */
+  debugAction?: DebugActionHook;
 }
+
+const CATALOGD_RPC_LABEL = 'SEND_UPDATE_CATALOGD_RPC_FIRST_ATTEMPT';
 
 /** A subscriber that acknowledged a designation (Impala's notified_subscribers on /catalog_ha_info). */
 interface Notified {
@@ -91,10 +96,13 @@ export class CatalogdHaRunner implements CatalogdHaHooks {
   /** The epoch this statestored was active under at the last tick; null while not active. */
   private activeUnder: number | null = null;
   private timers: NodeJS.Timeout[] = [];
+  /** The current round's first attempts; a receiver whose attempt is delayed is not resent to. */
+  private readonly firstAttempts: FirstAttempts;
 
   constructor(private readonly o: CatalogdHaRunnerOptions) {
     this.now = o.now ?? Date.now;
     this.state = initialCatalogdElection(o.election);
+    this.firstAttempts = new FirstAttempts(CATALOGD_RPC_LABEL, o.debugAction ?? NO_DEBUG_ACTIONS);
   }
 
   attach(core: CatalogdHaCore): void {
@@ -114,6 +122,7 @@ export class CatalogdHaRunner implements CatalogdHaHooks {
   stop(): void {
     for (const t of this.timers) clearInterval(t);
     this.timers = [];
+    this.firstAttempts.cancel();
   }
 
   /** CheckActiveCatalog(): promotes a lone catalogd after the wait; also notices a role change of this statestored. */
@@ -126,6 +135,7 @@ export class CatalogdHaRunner implements CatalogdHaHooks {
     this.activeUnder = epoch;
     if (epoch === null) {
       this.pending.clear();
+      this.firstAttempts.cancel();
       return;
     }
     // A statestored that becomes active tells everyone its designation again (Impala carries it
@@ -139,7 +149,7 @@ export class CatalogdHaRunner implements CatalogdHaHooks {
   /** Every update_catalogd_rpc_resend_interval_ms: send the designation again to whoever has not acknowledged it. */
   resend(): void {
     if (this.pending.size === 0 || !this.o.role.isActive()) return;
-    this.sendTo([...this.pending]);
+    this.sendTo([...this.pending].filter((id) => !this.firstAttempts.isHeld(id)));
   }
 
   /** Impala's /catalog_ha_info; undefined without --enable_catalogd_ha (the page is then 404). */
@@ -203,6 +213,7 @@ export class CatalogdHaRunner implements CatalogdHaHooks {
   subscriberUnregistered(session: SubscriberSession, superseded: boolean): void {
     const id = session.subscriberId;
     this.pending.delete(id);
+    this.firstAttempts.forget(id);
     this.notified.delete(id);
     // A re-registration of the same id is not a loss: Impala keeps the active catalogd active
     // when it registers again (election: "otherwise nothing changes").
@@ -240,6 +251,7 @@ export class CatalogdHaRunner implements CatalogdHaHooks {
       case 'catalogdCleared':
         this.stamp();
         this.pending.clear();
+        this.firstAttempts.cancel();
         log.warn({ catalogdVersion: this.wireVersion }, 'no active catalogd: the active one left and no standby is registered');
         return;
     }
@@ -264,22 +276,48 @@ export class CatalogdHaRunner implements CatalogdHaHooks {
     for (const id of this.state.candidates.keys()) this.core.topics.setExcludedFromMinVersion(id, this.isExcluded(id));
   }
 
-  /** A new designation: every subscriber with subscribe_catalogd_change is to be told. */
+  /**
+   * A new designation: every subscriber with subscribe_catalogd_change is to be told. This is
+   * Impala's first pass (`!resend_rpc`), so each receiver's attempt goes through
+   * SEND_UPDATE_CATALOGD_RPC_FIRST_ATTEMPT; resends and the notification a newcomer gets at
+   * registration (Impala: its registration reply) do not.
+   */
   private startRound(): void {
     this.pending.clear();
+    this.firstAttempts.cancel();
     if (!this.core || !this.o.role.isActive()) return;
     for (const s of this.core.subscribers()) if (s.subscribeCatalogdChange) this.pending.add(s.subscriberId);
-    this.sendTo([...this.pending]);
+    const core = this.core;
+    const message = this.message();
+    if (message === undefined) return;
+    const version = this.wireVersion;
+    const { log, metrics } = this.o;
+    const late = (id: string, result: LateAttempt): void => {
+      if (result === 'sent') return;
+      metrics.catalogdNotifications.inc({ result: 'failed' });
+      if (result === 'injected') log.warn({ label: CATALOGD_RPC_LABEL, catalogdVersion: version, subscriber: id }, 'debug action failed a delayed first catalogd notification');
+    };
+    // A delayed attempt sends the designation current when its delay ends, if this statestored is
+    // still active; a newer round, a cleared designation or the receiver leaving cancels it first.
+    const r = this.firstAttempts.run([...this.pending], (id) => this.o.role.isActive() && core.sendTo(id, this.message() ?? message), late);
+    if (r.failed > 0) metrics.catalogdNotifications.inc({ result: 'failed' }, r.failed);
+    if (r.injected > 0 || r.delayed > 0) {
+      log.warn({ label: CATALOGD_RPC_LABEL, action: r.injectedBy, failed: r.injected, delayed: r.delayed, catalogdVersion: version }, 'debug action applied to first catalogd notifications');
+    }
+  }
+
+  /** The current designation as a notification; undefined while there is no active catalogd. */
+  private message(): StatestoreMessage | undefined {
+    const active = activeCatalogd(this.state);
+    const reg = active === null ? undefined : this.registrations.get(active.subscriberId);
+    if (reg === undefined) return undefined;
+    return { kind: { $case: 'catalogd', value: { catalogdVersion: this.wireVersion, catalogdRegistration: reg, activeEpoch: this.o.role.activeEpoch() } } };
   }
 
   private sendTo(ids: readonly string[]): void {
     const core = this.core;
-    const active = activeCatalogd(this.state);
-    const reg = active === null ? undefined : this.registrations.get(active.subscriberId);
-    if (!core || reg === undefined) return;
-    const msg: StatestoreMessage = {
-      kind: { $case: 'catalogd', value: { catalogdVersion: this.wireVersion, catalogdRegistration: reg, activeEpoch: this.o.role.activeEpoch() } },
-    };
+    const msg = this.message();
+    if (!core || msg === undefined) return;
     let failed = 0;
     for (const id of ids) if (!core.sendTo(id, msg)) failed++;
     if (failed > 0) this.o.metrics.catalogdNotifications.inc({ result: 'failed' }, failed);

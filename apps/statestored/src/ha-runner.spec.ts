@@ -3,9 +3,10 @@ import { status } from '@grpc/grpc-js';
 import { createLogger } from '@statestore-ha/daemon';
 import { haConfigFromFlags, type StatestoreHaFlags } from '@statestore-ha/ha';
 import { createRegistry, createStatestoredMetrics, type StatestoredMetrics } from '@statestore-ha/metrics';
-import { ConnState, CURRENT_PROTOCOL_VERSION, StatestoreHaServiceService, SubscriberType, type StatestoreMessage } from '@statestore-ha/proto';
+import { ConnState, CURRENT_PROTOCOL_VERSION, StatestoreHaServiceService, SubscriberType, type StatestoreHaServiceServer, type StatestoreMessage } from '@statestore-ha/proto';
 import { startGrpcServer, type RunningGrpcServer } from './grpc-server';
 import { haPeerService } from './ha-peer-service';
+import type { DebugActionHook } from './first-attempt';
 import { HaRpcError, HaRunner } from './ha-runner';
 import { Statestore } from './statestore';
 import type { SessionLink } from './subscriber-session';
@@ -60,7 +61,7 @@ afterEach(async () => {
   }
 });
 
-async function node(id: string, selfPort: number, peerPort: number, flags: Partial<StatestoreHaFlags> = {}, serve = true): Promise<Node> {
+async function node(id: string, selfPort: number, peerPort: number, flags: Partial<StatestoreHaFlags> = {}, serve = true, debugAction?: DebugActionHook): Promise<Node> {
   const address = `127.0.0.1:${selfPort}`;
   const peerAddress = `127.0.0.1:${peerPort}`;
   const metrics = createStatestoredMetrics(createRegistry('statestored'));
@@ -71,6 +72,7 @@ async function node(id: string, selfPort: number, peerPort: number, flags: Parti
     resendIntervalMs: 50,
     metrics,
     log,
+    ...(debugAction ? { debugAction } : {}),
   });
   const core = new Statestore(
     { heartbeatFrequencyMs: 1000, maxMissedHeartbeats: 10, updateFrequencyMs: 2000, priorityUpdateFrequencyMs: 100, maxSubscribers: 10, updateTimeoutMs: 10_000, maxTopicValueBytes: 1 << 20, enableCatalogdHa: false },
@@ -101,11 +103,11 @@ async function until(cond: () => boolean | Promise<boolean>, what: string, timeo
 }
 
 /** A pair on two free ports; `low` has the lower address string and so the priority. */
-async function pair(): Promise<{ low: Node; high: Node }> {
+async function pair(highDebugAction?: DebugActionHook): Promise<{ low: Node; high: Node }> {
   const [p1, p2] = (await freePorts(2)) as [number, number];
   const [lowPort, highPort] = String(p1) < String(p2) ? [p1, p2] : [p2, p1];
   const low = await node('ss-low', lowPort, highPort);
-  const high = await node('ss-high', highPort, lowPort);
+  const high = await node('ss-high', highPort, lowPort, {}, true, highDebugAction);
   low.runner.start();
   high.runner.start();
   await Promise.all([low.runner.settled(), high.runner.settled()]);
@@ -218,6 +220,87 @@ describe('HaRunner', () => {
       await new Promise((r) => setTimeout(r, 50));
     }
     expect(high.runner.isActive()).toBe(false);
+  });
+
+  describe('--debug_actions on first attempts', () => {
+    /** FAIL@1.0 on `label`, recording every label the runner asked about. */
+    const failing = (label: string): DebugActionHook & { asked: string[] } => {
+      const asked: string[] = [];
+      const hook: DebugActionHook = (l) => (asked.push(l), l === label ? { delayMs: 0, fail: true, injected: `${l}:FAIL@1` } : { delayMs: 0, fail: false });
+      return Object.assign(hook, { asked });
+    };
+
+    it('SEND_UPDATE_STATESTORED_RPC_FIRST_ATTEMPT:FAIL@1.0: the first role notification is counted failed, and the resend delivers it', async () => {
+      const hook = failing('SEND_UPDATE_STATESTORED_RPC_FIRST_ATTEMPT');
+      const { low, high } = await pair(hook);
+      const link = registerSubscriber(high.core, 'impalad@h:27000');
+      low.runner.stop();
+      await low.server?.shutdown(0);
+      await until(() => {
+        high.runner.connStateReported('impalad@h:27000', ConnState.CONN_STATE_FAILED);
+        return high.runner.isActive();
+      }, 'the standby to take over', 8000);
+      // The promotion's own pass sent nothing: it was failed by the hook, and counted.
+      expect(await gauge(high.metrics.roleNotifications, { result: 'failed' })).toBe(1);
+      await until(() => link.sent.some((m) => m.kind?.$case === 'role'), 'the resent role notification');
+      const epoch = high.runner.activeEpoch();
+      expect(link.sent.filter((m) => m.kind?.$case === 'role')[0]?.kind).toEqual({ $case: 'role', value: { activeEpoch: epoch, isActive: true } });
+      const session = [...high.core.subscribers()][0];
+      if (session === undefined) throw new Error('the subscriber is gone');
+      high.core.notificationAnswered(session, { $case: 'role', value: { activeEpoch: epoch, skipped: false, staleEpoch: false, highestEpochSeen: epoch } });
+      expect(high.runner.status()).toMatchObject({ pending_role_notifications: 0 });
+      expect(await gauge(high.metrics.roleNotifications, { result: 'ok' })).toBe(1);
+      // Only the first pass asks the hook (once per receiver); resends do not.
+      expect(hook.asked.filter((l) => l === 'SEND_UPDATE_STATESTORED_RPC_FIRST_ATTEMPT')).toHaveLength(1);
+      expect(await gauge(high.metrics.roleNotifications, { result: 'failed' })).toBe(1);
+    });
+
+    /** A peer that only answers handshakes ("I am active") and records when each arrived. */
+    async function answeringPeer(port: number): Promise<{ arrivals: number[]; server: RunningGrpcServer }> {
+      const arrivals: number[] = [];
+      const service: StatestoreHaServiceServer = {
+        statestoreHaHandshake: (_call, cb) => {
+          arrivals.push(Date.now());
+          cb(null, { dstProtocolVersion: CURRENT_PROTOCOL_VERSION, dstStatestoreId: 'ss-peer', dstStatestoreActive: true, dstEpoch: 1 });
+        },
+        statestoreHaHeartbeat: (_call, cb) => cb(null, { staleEpoch: false, dstEpoch: 1, dstIsActive: true }),
+      };
+      return { arrivals, server: await startGrpcServer('127.0.0.1', port, [[StatestoreHaServiceService, service]]) };
+    }
+
+    it('STATESTORE_HA_HANDSHAKE_FIRST_ATTEMPT:FAIL@1.0: the startup handshake reaches the peer one retry interval late, and the role comes out the same', async () => {
+      const [self, peerPort] = (await freePorts(2)) as [number, number];
+      const peer = await answeringPeer(peerPort);
+      try {
+        const hook = failing('STATESTORE_HA_HANDSHAKE_FIRST_ATTEMPT');
+        const n = await node('ss-x', self, peerPort, { statestore_ha_preemption_wait_period_ms: 900 }, false, hook);
+        const started = Date.now();
+        n.runner.start();
+        await n.runner.settled();
+        // preemption wait 900 ms / 3 attempts: the second try goes 300 ms after the failed first one.
+        expect(peer.arrivals).toHaveLength(1);
+        expect((peer.arrivals[0] ?? 0) - started).toBeGreaterThanOrEqual(290);
+        expect(n.runner.status()).toMatchObject({ role: 'standby', peer_id: 'ss-peer' });
+        expect(hook.asked).toEqual(['STATESTORE_HA_HANDSHAKE_FIRST_ATTEMPT']);
+      } finally {
+        await peer.server.shutdown(0);
+      }
+    });
+
+    it('without the debug action the same handshake reaches the peer at once', async () => {
+      const [self, peerPort] = (await freePorts(2)) as [number, number];
+      const peer = await answeringPeer(peerPort);
+      try {
+        const n = await node('ss-y', self, peerPort, { statestore_ha_preemption_wait_period_ms: 900 }, false);
+        const started = Date.now();
+        n.runner.start();
+        await n.runner.settled();
+        expect(peer.arrivals).toHaveLength(1);
+        expect((peer.arrivals[0] ?? 0) - started).toBeLessThan(290);
+      } finally {
+        await peer.server.shutdown(0);
+      }
+    });
   });
 
   it('refuses an HA heartbeat addressed to another statestored with UNAVAILABLE', async () => {

@@ -25,6 +25,7 @@ import {
   type HaHeartbeatResponse,
 } from '@statestore-ha/proto';
 import type { Logger } from '@statestore-ha/daemon';
+import { FirstAttempts, NO_DEBUG_ACTIONS, type DebugActionHook, type LateAttempt } from './first-attempt';
 import { RoleBroadcast } from './role-broadcast';
 import type { RoleView } from './role-view';
 import type { NotificationAnswer, Statestore } from './statestore';
@@ -39,7 +40,15 @@ export interface HaRunnerOptions {
   metrics: StatestoredMetrics;
   log: Logger;
   now?: () => number;
+  /**
+   * --debug_actions on first attempts: SEND_UPDATE_STATESTORED_RPC_FIRST_ATTEMPT (each
+   * subscriber's first role notification of a promotion) and STATESTORE_HA_HANDSHAKE_FIRST_ATTEMPT.
+   */
+  debugAction?: DebugActionHook;
 }
+
+const ROLE_RPC_LABEL = 'SEND_UPDATE_STATESTORED_RPC_FIRST_ATTEMPT';
+const HANDSHAKE_LABEL = 'STATESTORE_HA_HANDSHAKE_FIRST_ATTEMPT';
 
 const HA_CONN_STATE = {
   [ConnState.CONN_STATE_OK]: 'OK',
@@ -65,6 +74,15 @@ export class HaRunner implements RoleView {
   private timer: NodeJS.Timeout | undefined;
   private resendTimer: NodeJS.Timeout | undefined;
   private broadcast: RoleBroadcast | undefined;
+  private firstAttempts: FirstAttempts | undefined;
+  /**
+   * The next handshake opens a series of tries: the startup one (Impala InitStatestoreHa) or the
+   * first after entering recovery mode (its monitor loop calls SendHaHandshake). Impala runs
+   * STATESTORE_HA_HANDSHAKE_FIRST_ATTEMPT on the first try of each SendHaHandshake call.
+   */
+  private handshakeSeriesStarts = true;
+  private readonly handshakeDelays = new Set<NodeJS.Timeout>();
+  private readonly debugAction: DebugActionHook;
   private readonly peer: StatestoreHaServiceClient;
   private readonly now: () => number;
   private settledWaiters: Array<() => void> = [];
@@ -72,6 +90,7 @@ export class HaRunner implements RoleView {
 
   constructor(private readonly o: HaRunnerOptions) {
     this.now = o.now ?? Date.now;
+    this.debugAction = o.debugAction ?? NO_DEBUG_ACTIONS;
     this.peer = new StatestoreHaServiceClient(o.peerAddress, credentials.createInsecure(), {
       'grpc.initial_reconnect_backoff_ms': 100,
       'grpc.max_reconnect_backoff_ms': 1000,
@@ -102,6 +121,9 @@ export class HaRunner implements RoleView {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     if (this.resendTimer) clearInterval(this.resendTimer);
+    this.firstAttempts?.cancel();
+    for (const t of this.handshakeDelays) clearTimeout(t);
+    this.handshakeDelays.clear();
     this.peer.close();
   }
 
@@ -139,6 +161,7 @@ export class HaRunner implements RoleView {
 
   subscriberUnregistered(subscriberId: string): void {
     this.broadcast?.forget(subscriberId);
+    this.firstAttempts?.forget(subscriberId);
     this.feed({ kind: 'subscriberUnregistered', subscriberId });
   }
 
@@ -199,26 +222,8 @@ export class HaRunner implements RoleView {
   private carryOut(fx: HaEffect): void {
     const { log, metrics: m } = this.o;
     switch (fx.kind) {
-      case 'sendHandshake': {
-        const req: HaHandshakeRequest = {
-          srcProtocolVersion: CURRENT_PROTOCOL_VERSION,
-          srcStatestoreId: fx.request.statestoreId,
-          srcStatestoreAddress: fx.request.address,
-          srcForceActive: fx.request.forceActive,
-          srcEpoch: fx.request.epoch,
-          srcIsActive: fx.request.isActive,
-        };
-        this.peer.statestoreHaHandshake(req, new Metadata(), { deadline: this.deadline() }, (err: ServiceError | null, res?: HaHandshakeResponse) => {
-          if (this.stopped) return;
-          if (err || !res) {
-            log.debug({ seq: fx.seq, code: err?.code, reason: err?.details }, 'HA handshake failed');
-            this.feed({ kind: 'handshakeFailed', seq: fx.seq });
-          } else {
-            this.feed({ kind: 'handshakeReply', seq: fx.seq, reply: { statestoreId: res.dstStatestoreId, isActive: res.dstStatestoreActive, epoch: res.dstEpoch } });
-          }
-        });
-        return;
-      }
+      case 'sendHandshake':
+        return this.sendHandshake(fx);
       case 'sendHaHeartbeat': {
         const req: HaHeartbeatRequest = { protocolVersion: CURRENT_PROTOCOL_VERSION, dstStatestoreId: fx.dstStatestoreId, srcStatestoreId: fx.srcStatestoreId, srcEpoch: fx.epoch };
         this.peer.statestoreHaHeartbeat(req, new Metadata(), { deadline: this.deadline() }, (err: ServiceError | null, res?: HaHeartbeatResponse) => {
@@ -251,6 +256,7 @@ export class HaRunner implements RoleView {
       case 'broadcastRole':
         return this.startBroadcast(fx.epoch);
       case 'recoveryModeChanged':
+        if (fx.inRecovery) this.handshakeSeriesStarts = true;
         log.warn({ inRecovery: fx.inRecovery }, fx.inRecovery ? 'entered HA recovery mode' : 'left HA recovery mode');
         m.haRecoveryMode.set(fx.inRecovery ? 1 : 0);
         return;
@@ -266,6 +272,48 @@ export class HaRunner implements RoleView {
     }
   }
 
+  /** The HA handshake RPC; the first try of a series goes through STATESTORE_HA_HANDSHAKE_FIRST_ATTEMPT. */
+  private sendHandshake(fx: Extract<HaEffect, { kind: 'sendHandshake' }>): void {
+    const first = this.handshakeSeriesStarts;
+    this.handshakeSeriesStarts = false;
+    const fate = first ? this.debugAction(HANDSHAKE_LABEL) : undefined;
+    const send = (): void => {
+      if (this.stopped) return;
+      if (fate?.fail) {
+        // As a failed RPC: the machine retries after statestore_peer_cnxn_retry_interval_ms.
+        this.o.log.warn({ label: HANDSHAKE_LABEL, action: fate.injected, seq: fx.seq }, 'debug action failed the first HA handshake attempt');
+        this.feed({ kind: 'handshakeFailed', seq: fx.seq });
+        return;
+      }
+      const req: HaHandshakeRequest = {
+        srcProtocolVersion: CURRENT_PROTOCOL_VERSION,
+        srcStatestoreId: fx.request.statestoreId,
+        srcStatestoreAddress: fx.request.address,
+        srcForceActive: fx.request.forceActive,
+        srcEpoch: fx.request.epoch,
+        srcIsActive: fx.request.isActive,
+      };
+      this.peer.statestoreHaHandshake(req, new Metadata(), { deadline: this.deadline() }, (err: ServiceError | null, res?: HaHandshakeResponse) => {
+        if (this.stopped) return;
+        if (err || !res) {
+          this.o.log.debug({ seq: fx.seq, code: err?.code, reason: err?.details }, 'HA handshake failed');
+          this.feed({ kind: 'handshakeFailed', seq: fx.seq });
+        } else {
+          this.feed({ kind: 'handshakeReply', seq: fx.seq, reply: { statestoreId: res.dstStatestoreId, isActive: res.dstStatestoreActive, epoch: res.dstEpoch } });
+        }
+      });
+    };
+    if (fate === undefined || fate.delayMs === 0) return send();
+    // Impala sleeps inside the attempt; a delay past the retry interval makes the machine count
+    // the attempt as unanswered and try again, and a late reply still counts (its seq is known).
+    this.o.log.warn({ label: HANDSHAKE_LABEL, delayMs: fate.delayMs, seq: fx.seq }, 'debug action delays the first HA handshake attempt');
+    const t = setTimeout(() => {
+      this.handshakeDelays.delete(t);
+      send();
+    }, fate.delayMs);
+    this.handshakeDelays.add(t);
+  }
+
   private deadline(): Date {
     return new Date(this.now() + this.o.rpcTimeoutMs);
   }
@@ -274,22 +322,38 @@ export class HaRunner implements RoleView {
     const core = this.core;
     if (!core) return;
     this.endBroadcast();
+    const { log, metrics: m } = this.o;
     const b = new RoleBroadcast(epoch, [...core.subscribers()].map((s) => s.subscriberId), this.now());
+    const first = new FirstAttempts(ROLE_RPC_LABEL, this.debugAction);
     this.broadcast = b;
-    const sendAll = (): void => {
-      const r = b.resend((id) => core.sendTo(id, b.message));
-      if (r.failed > 0) this.o.metrics.roleNotifications.inc({ result: 'failed' }, r.failed);
-      if (b.done) this.endBroadcast();
+    this.firstAttempts = first;
+    const send = (id: string): boolean => core.sendTo(id, b.message);
+    const late = (id: string, result: LateAttempt): void => {
+      if (result === 'sent') return;
+      m.roleNotifications.inc({ result: 'failed' });
+      if (result === 'injected') log.warn({ label: ROLE_RPC_LABEL, epoch: String(epoch), subscriber: id }, 'debug action failed a delayed first role notification');
     };
-    sendAll();
-    if (this.broadcast === b) this.resendTimer = setInterval(sendAll, this.o.resendIntervalMs);
-    this.o.log.info({ epoch: String(epoch), subscribers: b.remaining }, 'role broadcast started');
+    // Impala: the first pass goes through SEND_UPDATE_STATESTORED_RPC_FIRST_ATTEMPT, resends do not.
+    const r = first.run(b.receivers(), send, late);
+    if (r.failed > 0) m.roleNotifications.inc({ result: 'failed' }, r.failed);
+    if (r.injected > 0 || r.delayed > 0) {
+      log.warn({ label: ROLE_RPC_LABEL, action: r.injectedBy, failed: r.injected, delayed: r.delayed, epoch: String(epoch) }, 'debug action applied to first role notifications');
+    }
+    log.info({ epoch: String(epoch), subscribers: b.remaining }, 'role broadcast started');
+    if (b.done) return this.endBroadcast();
+    this.resendTimer = setInterval(() => {
+      const again = b.resend(send, (id) => first.isHeld(id));
+      if (again.failed > 0) m.roleNotifications.inc({ result: 'failed' }, again.failed);
+      if (b.done) this.endBroadcast();
+    }, this.o.resendIntervalMs);
   }
 
   private endBroadcast(): void {
     if (this.resendTimer) clearInterval(this.resendTimer);
     this.resendTimer = undefined;
     this.broadcast = undefined;
+    this.firstAttempts?.cancel();
+    this.firstAttempts = undefined;
   }
 
   private notificationAnswered(subscriberId: string, answer: NotificationAnswer): void {

@@ -1,4 +1,4 @@
-import { parseDebugActions, statestoredFlags, type StatestoredFlags } from '@statestore-ha/config';
+import { decideDebugAction, parseDebugActions, statestoredFlags, type StatestoredFlags } from '@statestore-ha/config';
 import { createLogger, installShutdown, parseFlagsOrExit, json, startWebServer, type WebRoute, type WebRoutes } from '@statestore-ha/daemon';
 import { createRegistry, createStatestoredMetrics } from '@statestore-ha/metrics';
 import { StatestoreServiceService } from '@statestore-ha/proto';
@@ -10,6 +10,7 @@ import type { Logger } from '@statestore-ha/daemon';
 import { startGrpcServer, type RunningGrpcServer } from './grpc-server';
 import { haPeerService } from './ha-peer-service';
 import { CatalogdHaRunner } from './catalogd-ha-runner';
+import { NO_DEBUG_ACTIONS, type DebugActionHook } from './first-attempt';
 import { HaRunner } from './ha-runner';
 import { metricsObserver, refreshTopicGauges } from './metrics-observer';
 import { ALWAYS_ACTIVE } from './role-view';
@@ -18,7 +19,7 @@ import { subscriberService } from './subscriber-service';
 import { subscribersPage, topicsPage } from './web-pages';
 
 /** With --enable_statestored_ha: the role machine's runner and the HA port (Impala's InitStatestoreHa). */
-function haRunner(flags: StatestoredFlags, statestoreId: string, metrics: StatestoredMetrics, log: Logger): HaRunner {
+function haRunner(flags: StatestoredFlags, statestoreId: string, metrics: StatestoredMetrics, log: Logger, debugAction: DebugActionHook): HaRunner {
   const selfAddress = `${flags.hostname}:${flags.state_store_ha_port}`;
   const peerAddress = `${flags.state_store_peer_host}:${flags.state_store_peer_ha_port}`;
   return new HaRunner({
@@ -29,7 +30,19 @@ function haRunner(flags: StatestoredFlags, statestoreId: string, metrics: States
     resendIntervalMs: flags.update_statestore_rpc_resend_interval_ms,
     metrics,
     log,
+    debugAction,
   });
+}
+
+/**
+ * The --debug_actions hooks on first attempts (Impala's DebugAction), drawing from Math.random
+ * as Impala draws from rand(). The flag was validated when parsed, so a problem here cannot occur.
+ */
+function debugActionHook(flags: StatestoredFlags): { hook: DebugActionHook; disableNetwork: boolean } {
+  const parsed = parseDebugActions(flags.debug_actions);
+  if (!parsed.ok || parsed.value.actions.length === 0) return { hook: NO_DEBUG_ACTIONS, disableNetwork: parsed.ok && parsed.value.disableStatestoreNetwork };
+  const actions = parsed.value;
+  return { hook: (label) => decideDebugAction(actions, label, Math.random), disableNetwork: actions.disableStatestoreNetwork };
 }
 
 async function main(): Promise<void> {
@@ -38,7 +51,8 @@ async function main(): Promise<void> {
   const registry = createRegistry('statestored');
   const metrics = createStatestoredMetrics(registry);
   const statestoreId = randomUUID();
-  const ha = flags.enable_statestored_ha ? haRunner(flags, statestoreId, metrics, log) : undefined;
+  const debugActions = debugActionHook(flags);
+  const ha = flags.enable_statestored_ha ? haRunner(flags, statestoreId, metrics, log, debugActions.hook) : undefined;
   const core = new Statestore(
     {
       heartbeatFrequencyMs: flags.statestore_heartbeat_frequency_ms,
@@ -70,14 +84,14 @@ async function main(): Promise<void> {
     role: ha ?? ALWAYS_ACTIVE,
     metrics,
     log,
+    debugAction: debugActions.hook,
   });
   catalogdHa.attach(core);
   // Without HA the lone statestored is the active one (Impala: statestore.active-status).
   if (!ha) metrics.isActive.set(1);
   let ready = false;
 
-  const debugActions = parseDebugActions(flags.debug_actions);
-  const debugNetwork = debugActions.ok && debugActions.value.disableStatestoreNetwork;
+  const debugNetwork = debugActions.disableNetwork;
   const routes: WebRoutes = new Map<string, WebRoute>([
     // Impala: 503 until the subscriber service is up (with HA, after the role is settled).
     ['GET /healthz', () => (ready ? { status: 200, body: 'OK\n' } : { status: 503, body: 'starting\n' })],

@@ -51,6 +51,15 @@ describe('RoleBroadcast', () => {
     expect(tried).toEqual(['b']);
   });
 
+  it('lists its receivers, and leaves out of a resend those held back (a first attempt still delayed by a debug action)', () => {
+    const b = new RoleBroadcast(5, ['a', 'b', 'c'], 0);
+    expect(b.receivers()).toEqual(['a', 'b', 'c']);
+    const tried: string[] = [];
+    expect(b.resend((id) => (tried.push(id), true), (id) => id === 'b')).toEqual({ sent: 2, failed: 0 });
+    expect(tried).toEqual(['a', 'c']);
+    expect(b.remaining).toBe(3); // held is not answered
+  });
+
   it('is done at once with nobody to tell', () => {
     expect(new RoleBroadcast(1, [], 0).done).toBe(true);
   });

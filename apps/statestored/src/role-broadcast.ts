@@ -19,11 +19,20 @@ export class RoleBroadcast {
     return { kind: { $case: 'role', value: { activeEpoch: this.epoch, isActive: true } } };
   }
 
-  /** Subscribers still to be told; `send` returns false when it could not send now. */
-  resend(send: (subscriberId: string) => boolean): { sent: number; failed: number } {
+  /** Subscribers still to be told, in registration order. */
+  receivers(): string[] {
+    return [...this.pending];
+  }
+
+  /**
+   * Sends again to the subscribers still to be told, except those `held` (a first attempt still
+   * waiting out its debug-action delay); `send` returns false when it could not send now.
+   */
+  resend(send: (subscriberId: string) => boolean, held: (subscriberId: string) => boolean = () => false): { sent: number; failed: number } {
     let sent = 0;
     let failed = 0;
     for (const id of this.pending) {
+      if (held(id)) continue;
       if (send(id)) sent++;
       else failed++;
     }

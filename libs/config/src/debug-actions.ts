@@ -15,8 +15,11 @@ export const DISABLE_STATESTORE_NETWORK = 'DISABLE_STATESTORE_NETWORK';
  * here only together with the code that honours it.
  */
 export const STATESTORED_DEBUG_ACTION_LABELS = [
+  /** Each subscriber's first role notification after a promotion (apps/statestored ha-runner.ts). */
   'SEND_UPDATE_STATESTORED_RPC_FIRST_ATTEMPT',
+  /** Each receiver's first active-catalogd notification of a designation (catalogd-ha-runner.ts). */
   'SEND_UPDATE_CATALOGD_RPC_FIRST_ATTEMPT',
+  /** The first HA handshake try at startup and on entering recovery mode (ha-runner.ts). */
   'STATESTORE_HA_HANDSHAKE_FIRST_ATTEMPT',
 ] as const;
 
@@ -78,6 +81,64 @@ export function parseDebugActions(text: string): ParsedDebugActions {
 /** The action for a label, if the operator set one. */
 export function debugActionFor(actions: DebugActions, label: DebugActionLabel): DebugCommand | undefined {
   return actions.actions.find((a) => a.label === label)?.command;
+}
+
+/**
+ * What the hooks do to one attempt: wait `delayMs` first, then fail it or let it go ahead.
+ * `injected` names the entry that failed it, for the log line (Impala's "Debug Action: LABEL:CMD").
+ */
+export interface DebugActionOutcome {
+  readonly delayMs: number;
+  readonly fail: boolean;
+  readonly injected?: string;
+}
+
+/** The outcome when no entry has the label, or none fired. */
+export const NO_DEBUG_ACTION: DebugActionOutcome = { delayMs: 0, fail: false };
+
+/**
+ * The fate of one attempt under the entries for `label`, as Impala's DebugActionImpl
+ * (be/src/util/debug-util.cc) decides it: every entry for the label runs in order; SLEEP@ms adds
+ * ms; JITTER@ms[@p] adds a uniform 0..ms with probability p; FAIL[@p] fails the attempt with
+ * probability p and stops there (sleeps before it still happen). Pure: `random` returns a number
+ * in [0, 1), drawn once per probability below 1 and once per jitter, so a seeded source replays.
+ */
+export function decideDebugAction(actions: DebugActions, label: DebugActionLabel, random: () => number): DebugActionOutcome {
+  let delayMs = 0;
+  for (const a of actions.actions) {
+    if (a.label !== label) continue;
+    const c = a.command;
+    switch (c.kind) {
+      case 'SLEEP':
+        delayMs += c.millis;
+        break;
+      case 'JITTER':
+        // Impala: the probability is drawn only when given; rand() % (max + 1).
+        if (c.probability < 1 && !fires(c.probability, random)) break;
+        delayMs += Math.min(c.maxMillis, Math.floor(random() * (c.maxMillis + 1)));
+        break;
+      case 'FAIL':
+        if (c.probability < 1 && !fires(c.probability, random)) break;
+        return { delayMs, fail: true, injected: `${label}:${commandText(c)}` };
+    }
+  }
+  return delayMs === 0 ? NO_DEBUG_ACTION : { delayMs, fail: false };
+}
+
+/** Impala: rand() < p * (RAND_MAX + 1), so p=0 never fires and p=1 always does. */
+function fires(probability: number, random: () => number): boolean {
+  return random() < probability;
+}
+
+function commandText(c: DebugCommand): string {
+  switch (c.kind) {
+    case 'FAIL':
+      return `FAIL@${c.probability}`;
+    case 'SLEEP':
+      return `SLEEP@${c.millis}`;
+    case 'JITTER':
+      return `JITTER@${c.maxMillis}@${c.probability}`;
+  }
 }
 
 function parseCommand(text: string): DebugCommand | string {
