@@ -56,7 +56,9 @@ async function main(): Promise<void> {
     const a = n.catalogdRegistration?.address;
     const out = role.notified(n.catalogdVersion, a ? `${a.hostname}:${a.port}` : '');
     if (out.kind === 'ignored') {
-      log.info({ catalogdVersion: n.catalogdVersion, lastVersion: out.lastVersion, source }, 'Ignore the update of active catalogd since more recent update has been processed');
+      // A repeat of the designation in use is Impala's VLOG(3) "Duplicated update", not an "Ignore" line.
+      if (out.lastVersion === n.catalogdVersion) log.debug({ catalogdVersion: n.catalogdVersion, source }, 'Duplicated update of active catalogd');
+      else log.info({ catalogdVersion: n.catalogdVersion, lastVersion: out.lastVersion, source }, 'Ignore the update of active catalogd since more recent update has been processed');
       return true;
     }
     if (!out.changed) return true;
