@@ -53,6 +53,19 @@ describe('cluster simulator, deterministic cases', () => {
     expect(r.convergedAfterMs).not.toBeNull();
   });
 
+  it('the active cut from every subscriber while the peer link holds messages 4 s: takeover, and no late HA message flips it back', () => {
+    // The chaos suite's delayed-peer-link: the old active's HA heartbeats and handshakes keep
+    // arriving, 4 s late, long after the new active promoted (and after the heal, too).
+    const r = run([
+      at(1500, { kind: 'holdLink', from: 'ss1', to: 'ss2', delayMs: 4000 }),
+      at(1500, { kind: 'holdLink', from: 'ss2', to: 'ss1', delayMs: 4000 }),
+      at(1500, { kind: 'cutSubscribers', statestored: 'ss1', subscribers: ['catalogd1', 'catalogd2', 'impalad1'] }),
+    ]);
+    expect(r.failure).toBeNull();
+    expect(r.takeovers).toBe(1);
+    expect(r.convergedAfterMs).not.toBeNull();
+  });
+
   it('a crashed active is replaced, and after its restart it rejoins as standby', () => {
     const r = run([at(1500, { kind: 'crash', node: 'ss1' }), at(4000, { kind: 'restart', node: 'ss1' })]);
     expect(r.failure).toBeNull();

@@ -6,7 +6,7 @@
  */
 import { peerConnected } from '@statestore-ha/ha';
 import { FakeClock, SeededPrng, SimNetwork } from '@statestore-ha/testing';
-import { describeFault, randomSchedule, type Fault, type FaultSchedule, type ScheduleShape } from './fault-schedule';
+import { describeFault, drainMs, randomSchedule, type Fault, type FaultSchedule, type ScheduleShape } from './fault-schedule';
 import { InvariantChecker, show } from './invariants';
 import { CONVERGENCE_BOUND_FORMULA, convergenceBoundMs, defaultSimFlags, type SimFlags } from './sim-flags';
 import type { SimMessage } from './sim-messages';
@@ -28,7 +28,10 @@ export interface SimResult {
   readonly ok: boolean;
   /** The first violation, with the schedule and the tail of the history. */
   readonly failure: string | null;
-  /** Time from the heal until converged and stable (null if it never converged). */
+  /**
+   * Time from the heal (or, after a holdLink, from when the held messages had all arrived) until
+   * converged and stable; null if it never converged. What the bound is about.
+   */
   readonly convergedAfterMs: number | null;
   readonly boundMs: number;
   readonly takeovers: number;
@@ -86,17 +89,21 @@ export function runSimulation(opts: SimOptions): SimResult {
   // Run, checking the safety invariants after every step. Once converged, keep going for
   // `stable` (longer than the peer timeout, so a takeover still in the making would show), then
   // stop: running on to heal + bound would only repeat steady-state heartbeats.
-  const end = schedule.healAtMs + bound;
+  // Messages held on a link before the heal still arrive after it (FIFO): the bound starts
+  // once they have drained.
+  const drain = drainMs(schedule);
+  const end = schedule.healAtMs + drain + bound;
   const stable = flags.statestore_peer_timeout_ms + flags.statestore_ha_heartbeat_monitoring_frequency_ms;
   let convergedSince: number | null = null;
   const checkEvery = 10;
-  let nextConvergenceCheck = schedule.healAtMs;
+  // Not before the held messages are in: one of them may still depose someone.
+  let nextConvergenceCheck = schedule.healAtMs + drain;
   let stoppedEarly = false;
   while (checker.failed === null) {
     const next = clock.nextAt();
     if (next === null || next > end) break;
     clock.runNext();
-    if (clock.now() >= nextConvergenceCheck && clock.now() >= schedule.healAtMs) {
+    if (clock.now() >= nextConvergenceCheck) {
       nextConvergenceCheck = clock.now() + checkEvery;
       const c = converged(ss, subs);
       if (c === null) convergedSince ??= clock.now();
@@ -112,7 +119,7 @@ export function runSimulation(opts: SimOptions): SimResult {
     const why = converged(ss, subs);
     if (why !== null) {
       checker.failWithText(
-        `not converged ${bound} ms after the heal at t=${schedule.healAtMs}: ${why}\n  bound ${CONVERGENCE_BOUND_FORMULA} = ${bound} ms`,
+        `not converged ${bound} ms after the heal at t=${schedule.healAtMs}${drain > 0 ? ` (+${drain} ms for held messages to drain)` : ''}: ${why}\n  bound ${CONVERGENCE_BOUND_FORMULA} = ${bound} ms`,
       );
     }
   }
@@ -122,7 +129,7 @@ export function runSimulation(opts: SimOptions): SimResult {
     seed: opts.seed,
     ok: failure === null,
     failure,
-    convergedAfterMs: convergedSince === null || failure !== null ? null : convergedSince - schedule.healAtMs,
+    convergedAfterMs: convergedSince === null || failure !== null ? null : convergedSince - (schedule.healAtMs + drain),
     boundMs: bound,
     takeovers,
     messages: net.stats.sent,
@@ -173,6 +180,9 @@ function apply(f: Fault, net: SimNetwork<SimMessage>, procs: ReadonlyMap<string,
     }
     case 'slowLink':
       net.setLink(f.from, f.to, { minDelayMs: 1, maxDelayMs: f.maxDelayMs, dropRate: f.dropRate });
+      return;
+    case 'holdLink':
+      net.setLink(f.from, f.to, { minDelayMs: f.delayMs, maxDelayMs: f.delayMs, dropRate: 0 });
       return;
   }
 }

@@ -33,7 +33,7 @@ describe('random fault schedules', () => {
         if (describeFault(fault) === 'partition ss1<->ss2') peerOnly++;
       }
     }
-    expect([...kinds].sort()).toEqual(['crash', 'cutOneWay', 'cutSubscribers', 'heal', 'isolate', 'partition', 'pause', 'restart', 'resume', 'slowLink']);
+    expect([...kinds].sort()).toEqual(['crash', 'cutOneWay', 'cutSubscribers', 'heal', 'holdLink', 'isolate', 'partition', 'pause', 'restart', 'resume', 'slowLink']);
     expect(peerOnly).toBeGreaterThan(10);
   });
 });

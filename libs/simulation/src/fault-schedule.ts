@@ -16,7 +16,13 @@ export type Fault =
   /** Cut the active statestored from a random subset of subscribers (a minority or majority). */
   | { readonly kind: 'cutSubscribers'; readonly statestored: string; readonly subscribers: readonly string[] }
   | { readonly kind: 'heal'; readonly a: string; readonly b: string }
-  | { readonly kind: 'slowLink'; readonly from: string; readonly to: string; readonly maxDelayMs: number; readonly dropRate: number };
+  | { readonly kind: 'slowLink'; readonly from: string; readonly to: string; readonly maxDelayMs: number; readonly dropRate: number }
+  /**
+   * Every message on one direction arrives `delayMs` late, in order, none lost: a stalled but
+   * live TCP path (the chaos suite's delayed-peer-link). Unlike a cut, what was sent still
+   * arrives, seconds after the timeouts gave up on it, and after the heal too.
+   */
+  | { readonly kind: 'holdLink'; readonly from: string; readonly to: string; readonly delayMs: number };
 
 export interface TimedFault {
   readonly atMs: number;
@@ -39,6 +45,14 @@ export interface ScheduleShape {
   readonly maxFaults: number;
 }
 
+/** The longest hold a random schedule puts on a link: three default peer timeouts. */
+export const MAX_HOLD_MS = 6000;
+
+/** How long after the heal messages held before it may still arrive (the links stay FIFO). */
+export function drainMs(schedule: FaultSchedule): number {
+  return Math.max(0, ...schedule.faults.map(({ fault }) => (fault.kind === 'holdLink' ? fault.delayMs : 0)));
+}
+
 export function randomSchedule(prng: SeededPrng, statestoreds: readonly string[], subscribers: readonly string[], shape: ScheduleShape): FaultSchedule {
   const all = [...statestoreds, ...subscribers];
   const n = prng.int(1, shape.maxFaults);
@@ -46,7 +60,7 @@ export function randomSchedule(prng: SeededPrng, statestoreds: readonly string[]
   const at = () => shape.settleMs + prng.int(0, shape.windowMs - 1);
   for (let i = 0; i < n; i++) {
     const t = at();
-    const roll = prng.int(0, 9);
+    const roll = prng.int(0, 10);
     const ss = prng.pick(statestoreds);
     const anyNode = prng.pick(all);
     switch (roll) {
@@ -87,6 +101,12 @@ export function randomSchedule(prng: SeededPrng, statestoreds: readonly string[]
         const b = prng.pick(all.filter((x) => x !== a));
         faults.push({ atMs: t, fault: { kind: 'partition', a, b } });
         if (prng.chance(0.5)) faults.push({ atMs: t + prng.int(1, shape.windowMs), fault: { kind: 'heal', a, b } });
+        break;
+      }
+      case 8: {
+        // Mostly the peer link, where a late HA message once deposed a new active.
+        const [a, b] = prng.chance(0.6) ? shuffled(prng, statestoreds) : shuffled(prng, all);
+        if (a !== undefined && b !== undefined) faults.push({ atMs: t, fault: { kind: 'holdLink', from: a, to: b, delayMs: prng.int(500, MAX_HOLD_MS) } });
         break;
       }
       default: {
@@ -130,5 +150,7 @@ export function describeFault(f: Fault): string {
       return `cut ${f.statestored}<->{${f.subscribers.join(',')}}`;
     case 'slowLink':
       return `slow ${f.from}->${f.to} max=${f.maxDelayMs}ms drop=${f.dropRate.toFixed(2)}`;
+    case 'holdLink':
+      return `hold ${f.from}->${f.to} ${f.delayMs}ms`;
   }
 }
