@@ -16,14 +16,14 @@ import { engineApi } from '../runtime';
 import { isStatestored } from './cluster-shape';
 import type { DaemonPlacement } from './cluster-runtime';
 import type { ContainerNetwork } from './container-network';
-import { LatencyUnsupportedError, ResetUnsupportedError, UnknownLinkError } from './link-faults';
+import { LatencyUnsupportedError, UnknownLinkError } from './link-faults';
 import type { LatencySpec, LinkFaults, RoutedCluster } from './link-faults';
 import { NetnsUnavailableError } from './netns-link-faults';
 
 export class ContainerFirewallLinkFaults implements LinkFaults {
   readonly kind = 'netns';
   readonly latencyUnsupportedReason = 'tc netem is per namespace, not per link, and absent from this kernel: latency comes from toxiproxy';
-  readonly resetUnsupportedReason = 'chaos/src/netfault cuts with DROP only (no REJECT with tcp-reset)';
+  readonly resetUnsupportedReason = undefined;
   private statestoreds = new Set<string>();
   /** container name -> its firewall, keyed by the pid it was made for (a restart changes it). */
   private readonly firewalls = new Map<string, { pid: number; firewall: ContainerFirewall }>();
@@ -38,7 +38,7 @@ export class ContainerFirewallLinkFaults implements LinkFaults {
   static create(network: ContainerNetwork): ContainerFirewallLinkFaults {
     const cap = canUseNetns();
     if (!cap.ok) throw new NetnsUnavailableError(cap.reason);
-    return new ContainerFirewallLinkFaults(`netns: each container's own namespace, ${cap.firewallVersion} DROP rules through nsenter`, cap.firewall, network);
+    return new ContainerFirewallLinkFaults(`netns: each container's own namespace, ${cap.firewallVersion} DROP (cut) and REJECT tcp-reset (reset) rules through nsenter`, cap.firewall, network);
   }
 
   async route(specs: readonly DaemonSpec[]): Promise<RoutedCluster> {
@@ -78,8 +78,11 @@ export class ContainerFirewallLinkFaults implements LinkFaults {
     return Promise.reject(new LatencyUnsupportedError('netns', this.latencyUnsupportedReason));
   }
 
-  resetPeer(_a: string, _b: string): Promise<void> {
-    return Promise.reject(new ResetUnsupportedError('netns', this.resetUnsupportedReason));
+  /** REJECT --reject-with tcp-reset in both containers: the kernel's reset_peer. */
+  async resetPeer(a: string, b: string): Promise<void> {
+    this.requireLink(a, b);
+    await this.reset(b, a);
+    await this.reset(a, b);
   }
 
   async healAll(): Promise<void> {
@@ -98,6 +101,12 @@ export class ContainerFirewallLinkFaults implements LinkFaults {
 
   async close(): Promise<void> {
     await this.release();
+  }
+
+  private async reset(from: string, to: string): Promise<void> {
+    const fw = await this.firewallOf(to);
+    await fw.reset(this.network.addresses.addressOf(from));
+    this.cutContainers.add(to);
   }
 
   private async drop(from: string, to: string): Promise<void> {
