@@ -201,9 +201,10 @@ export class CatalogdHaRunner implements CatalogdHaHooks {
       const was = this.state.candidates.get(id);
       if (was !== undefined) this.feed({ kind: 'catalogdUnregistered', subscriberId: id, registrationId: was.registrationId });
     }
-    // Impala hands the designation out in the registration reply; libs/subscriber does not read
-    // those fields yet, so a newcomer is also sent a notification (the version check makes a
-    // duplicate harmless).
+    // Impala hands the designation out in the registration reply only. A subscriber takes it from
+    // the reply when it already follows this statestored; one that does not yet (its tracker still
+    // on the other one) would otherwise wait for the next designation, so a newcomer is also sent a
+    // notification: where the reply was taken, the version check logs it as a duplicate at debug.
     if (session.subscribeCatalogdChange && activeCatalogd(this.state) !== null && this.o.role.isActive() && !this.pending.has(id)) {
       this.pending.add(id);
       this.sendTo([id]);
