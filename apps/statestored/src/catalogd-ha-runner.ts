@@ -81,8 +81,10 @@ export class CatalogdHaRunner implements CatalogdHaHooks {
   /**
    * The designation's version as subscribers see it. Impala counts +1 per designation
    * (active_catalogd_version_), and receivers reset their check on every registration reply and
-   * on the catalogd fields of UpdateStatestoredRole. libs/subscriber surfaces neither yet, so a
-   * receiver would ignore a restarted or newly active statestored whose own count is lower. The
+   * on the catalogd fields of UpdateStatestoredRole. Our receivers reset on neither (they apply
+   * a registration reply under the same check as a notification, and role notifications carry no
+   * catalogd fields), so a receiver would ignore a restarted or newly active statestored whose
+   * own count is lower. The
    * version on the wire is therefore stamped from the clock, max(previous + 1, now ms), as Impala
    * stamps active_statestored_version with UnixMicros(): still +1 or more per designation, and
    * newer than anything an earlier statestored sent, as long as clocks are roughly in step.
