@@ -6,7 +6,7 @@ import { scaleGenerator } from './scale-generator';
 
 const USAGE = `usage: bench propagation [--rounds=20] [--update_frequency_ms=2000] [--gap_ms=2500]
        bench failover [--rounds=20] [--peer_timeout_seconds=2] [--monitoring_ms=100] [--executors=2]
-       bench scale [--subscribers=1000,2000,5000,10000] [--duration-s=30] [--generators=2] [--channels=8]
+       bench scale [--subscribers=1000,2000,5000,10000] [--duration-s=30] [--generators=2] [--channels=32]
                    [--start-per-s=2000] [--rounds=3] [--samples=500] [--coordinator-every=20]`;
 
 async function main(): Promise<void> {
@@ -32,7 +32,7 @@ async function main(): Promise<void> {
           }),
         durationS: num('duration-s', 30),
         generators: num('generators', 2),
-        channelsPerGenerator: num('channels', 8),
+        channelsPerGenerator: num('channels', 32),
         startPerSecond: a['start-per-s'] === undefined ? 2000 : Number(a['start-per-s']),
         rounds: num('rounds', 3),
         samplesTarget: num('samples', 500),

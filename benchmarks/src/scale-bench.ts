@@ -29,10 +29,13 @@ const HEARTBEAT_MS = 1000;
 const UPDATE_MS = 2000;
 const PRIORITY_MS = 100;
 const SETTLE_MS = 5000;
+const SETTLE_LIMIT_MS = 240_000;
 const PROPAGATION_TIMEOUT_MS = 30_000;
 const CLK_TCK = 100; // Linux USER_HZ; /proc/<pid>/stat counts in these ticks.
 /** A heartbeat older than this at a poll means at least one 1 s heartbeat did not arrive. */
 const LATE_HEARTBEAT_S = (2 * HEARTBEAT_MS + 500) / 1000;
+/** More than this share of heartbeats failing (or of subscribers seeing a gap) is not keeping up. */
+const MAX_FAILED_SHARE = 0.01;
 
 interface Generator {
   child: ChildProcess;
@@ -43,10 +46,13 @@ interface Generator {
 interface Row {
   n: number;
   registrationS: number | undefined;
+  steadyAfterS: number;
+  syncFailures: number;
   cpuPct: number;
   rssMiB: number;
   genCpuPct: number;
   genRssMiB: number;
+  genLagMaxMs: number;
   lagP99Ms: number | undefined;
   lagMaxMs: number | undefined;
   hbFailuresPerS: number;
@@ -253,8 +259,22 @@ async function runOne(n: number, a: ScaleArgs, logDir: string): Promise<Row> {
     const regStats = await askStats(gens);
     const lastReg = Math.max(...regStats.map((s) => s.lastFirstRegistrationAt ?? 0));
     const registrationS = problems.length === 0 ? (lastReg - tStart) / 1000 : undefined;
-    if (registrationS !== undefined) out(`  N=${n}: all registered in ${registrationS.toFixed(1)} s; settling ${SETTLE_MS / 1000} s`);
-    await sleep(SETTLE_MS);
+    if (registrationS !== undefined) out(`  N=${n}: all registered in ${registrationS.toFixed(1)} s; waiting for the initial sync to settle`);
+    // Every newcomer gets the whole membership topic and every member gets each newcomer's entry:
+    // N^2 entries in all. The window starts once heartbeats stopped failing for SETTLE_MS.
+    const settleDeadline = Date.now() + SETTLE_LIMIT_MS;
+    let lastFailures = metric(await scrape(ss), 'statestore_heartbeat_failures_total') ?? 0;
+    let quietSince = Date.now();
+    while (Date.now() - quietSince < SETTLE_MS && Date.now() < settleDeadline) {
+      if (interrupted) throw new Error('interrupted');
+      await sleep(1000);
+      const f = metric(await scrape(ss), 'statestore_heartbeat_failures_total') ?? 0;
+      if (f !== lastFailures) quietSince = Date.now();
+      lastFailures = f;
+    }
+    const steadyAfterS = (wallNow() - tStart) / 1000;
+    if (Date.now() - quietSince < SETTLE_MS) problems.push(`heartbeats still failing ${SETTLE_LIMIT_MS / 1000} s after registration`);
+    out(`  N=${n}: steady (no heartbeat failure for ${SETTLE_MS / 1000} s) ${steadyAfterS.toFixed(1)} s after the start; ${lastFailures} heartbeat failures before that`);
 
     // ---- steady-state window ----
     await askStats(gens, true);
@@ -285,10 +305,13 @@ async function runOne(n: number, a: ScaleArgs, logDir: string): Promise<Row> {
     const row: Row = {
       n,
       registrationS,
+      steadyAfterS,
+      syncFailures: lastFailures,
       cpuPct: cpuPercent(c0, c1, CLK_TCK),
       rssMiB: peakRss / 2 ** 20,
       genCpuPct: g0.reduce((s, x, i) => s + cpuPercent(x, g1[i] as CpuSample, CLK_TCK), 0),
       genRssMiB: health.reduce((s, h) => s + h.rssBytes, 0) / 2 ** 20,
+      genLagMaxMs: Math.max(...health.map((h) => h.loopLagMaxMs)),
       lagP99Ms: lagP99 === undefined ? undefined : lagP99 * 1000,
       lagMaxMs: lagMax === undefined ? undefined : lagMax * 1000,
       hbFailuresPerS: failures / windowS,
@@ -325,8 +348,12 @@ async function runOne(n: number, a: ScaleArgs, logDir: string): Promise<Row> {
     // ---- verdict ----
     const end = await askStats(gens);
     if (liveSubs !== n) problems.push(`statestore_live_subscribers=${liveSubs} during the window, not ${n}`);
-    if (failures > 0) problems.push(`${failures} heartbeat failures in the ${windowS.toFixed(0)} s window`);
-    if (row.lateHeartbeatSubs > 0) problems.push(`${row.lateHeartbeatSubs} subscribers saw a heartbeat gap over ${LATE_HEARTBEAT_S} s`);
+    // Heartbeats: a failure is a heartbeat still unanswered when the next one is due (1 s). On a
+    // shared 2-core machine a stray one is scheduling noise; more than 1 % of them is not keeping up.
+    const heartbeatsSent = (n * windowS * 1000) / HEARTBEAT_MS;
+    if (failures > MAX_FAILED_SHARE * heartbeatsSent) problems.push(`${failures} heartbeat failures in the ${windowS.toFixed(0)} s window (${((100 * failures) / heartbeatsSent).toFixed(1)} % of heartbeats)`);
+    if (row.lateHeartbeatSubs > MAX_FAILED_SHARE * n) problems.push(`${row.lateHeartbeatSubs} subscribers saw a heartbeat gap over ${LATE_HEARTBEAT_S} s`);
+    if (row.linksLost > 0) problems.push(`${row.linksLost} subscriber links lost`);
     const reReg = end.reduce((s, h) => s + h.reRegistrations, 0);
     if (reReg > 0) problems.push(`${reReg} re-registrations`);
     if (row.missingObservations > 0) problems.push(`${row.missingObservations} sampled views did not see a probe within ${PROPAGATION_TIMEOUT_MS / 1000} s`);
@@ -349,21 +376,21 @@ const dist = (xs: number[]): string => (xs.length === 0 ? '-' : `${f0(percentile
 
 function printRow(r: Row): void {
   out(`\nN=${r.n}  (load average ${r.load} over the window)`);
-  out(`  registration: ${r.registrationS === undefined ? 'INCOMPLETE' : `all ${r.n} in ${r.registrationS.toFixed(1)} s`}`);
+  out(`  registration: ${r.registrationS === undefined ? 'INCOMPLETE' : `all ${r.n} in ${r.registrationS.toFixed(1)} s`}; steady after ${r.steadyAfterS.toFixed(1)} s (${r.syncFailures} heartbeat failures during the initial sync)`);
   out(`  statestored: CPU ${f0(r.cpuPct)} % (100 % = one core), peak RSS ${f0(r.rssMiB)} MiB, event-loop lag p99 ${f1(r.lagP99Ms)} ms, max ${f1(r.lagMaxMs)} ms`);
   out(`  heartbeats: ${r.hbFailuresPerS.toFixed(2)} failures/s, round trip p50 ${f1(r.hbP50Ms)} ms, p99 ${f1(r.hbP99Ms)} ms (histogram), live subscribers ${f0(r.live)}`);
   out(`  subscribers: ${r.lateHeartbeatSubs} with a heartbeat gap > ${LATE_HEARTBEAT_S} s (max age ${r.maxHeartbeatAgeS.toFixed(2)} s), ${r.reRegistrations} re-registrations, ${r.linksLost} links lost`);
   out(`  propagation (ms, p50/p99/max, ${r.samplesPerRound} sampled views x rounds): join ${dist(r.join)} (n=${r.join.length}), leave ${dist(r.leave)} (n=${r.leave.length})`);
-  out(`  load generators: CPU ${f0(r.genCpuPct)} % together, RSS ${f0(r.genRssMiB)} MiB together`);
+  out(`  load generators: CPU ${f0(r.genCpuPct)} % together, RSS ${f0(r.genRssMiB)} MiB together, event-loop lag max ${f0(r.genLagMaxMs)} ms`);
   out(`  verdict: ${r.problems.length === 0 ? 'keeps up' : `DOES NOT KEEP UP: ${r.problems.join('; ')}`}`);
 }
 
 function printTable(rows: Row[]): void {
-  out('\n| N | all registered | statestored CPU | RSS | loop lag p99/max | hb fail/s | hb RTT p50/p99 | live | join p50/p99/max | leave p50/p99/max | hb gaps / re-reg | load | keeps up |');
-  out('|---|---|---|---|---|---|---|---|---|---|---|---|---|');
+  out('\n| N | all registered | steady after (hb failures before) | statestored CPU | RSS | loop lag p99/max | hb fail/s | hb RTT p50/p99 | live | join p50/p99/max | leave p50/p99/max | hb gaps / re-reg | load | keeps up |');
+  out('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
   for (const r of rows) {
     out(
-      `| ${r.n} | ${r.registrationS === undefined ? 'no' : `${r.registrationS.toFixed(1)} s`} | ${f0(r.cpuPct)} % | ${f0(r.rssMiB)} MiB | ${f1(r.lagP99Ms)}/${f1(r.lagMaxMs)} ms | ${r.hbFailuresPerS.toFixed(2)} | ${f1(r.hbP50Ms)}/${f1(r.hbP99Ms)} ms | ${f0(r.live)} | ${dist(r.join)} ms | ${dist(r.leave)} ms | ${r.lateHeartbeatSubs} / ${r.reRegistrations} | ${r.load} | ${r.problems.length === 0 ? 'yes' : 'NO'} |`,
+      `| ${r.n} | ${r.registrationS === undefined ? 'no' : `${r.registrationS.toFixed(1)} s`} | ${r.steadyAfterS.toFixed(0)} s (${r.syncFailures}) | ${f0(r.cpuPct)} % | ${f0(r.rssMiB)} MiB | ${f1(r.lagP99Ms)}/${f1(r.lagMaxMs)} ms | ${r.hbFailuresPerS.toFixed(2)} | ${f1(r.hbP50Ms)}/${f1(r.hbP99Ms)} ms | ${f0(r.live)} | ${dist(r.join)} ms | ${dist(r.leave)} ms | ${r.lateHeartbeatSubs} / ${r.reRegistrations} | ${r.load} | ${r.problems.length === 0 ? 'yes' : 'NO'} |`,
     );
   }
 }

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { credentials } from '@grpc/grpc-js';
 import { StatestoreServiceClient, SubscriberType } from '@statestore-ha/proto';
 import { ActiveTracker, GrpcStatestoreLink, StatestoreSubscriber, type SubscribedTopic, type SubscriberLogger, type SubscriberObserver, type TopicUpdate } from '@statestore-ha/subscriber';
@@ -61,6 +62,8 @@ export async function scaleGenerator(): Promise<void> {
   let failedAttempts = 0;
   let maxAgeS = 0;
   let lastFirstRegistrationAt: number | undefined;
+  const loopDelay = monitorEventLoopDelay({ resolution: 10 });
+  loopDelay.enable();
 
   const quietLog = (onWarn?: (msg: string) => void): SubscriberLogger => ({
     info: () => undefined,
@@ -152,6 +155,8 @@ export async function scaleGenerator(): Promise<void> {
     sampled: members.filter((m) => m.sampled).length,
     rssBytes: Number(/VmRSS:\s+(\d+)/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1] ?? 0) * 1024,
     lastFirstRegistrationAt,
+    loopLagP99Ms: loopDelay.percentile(99) / 1e6,
+    loopLagMaxMs: loopDelay.max / 1e6,
   });
 
   const noObserver: SubscriberObserver = {
@@ -222,6 +227,7 @@ export async function scaleGenerator(): Promise<void> {
           linksLost = 0;
           maxAgeS = 0;
           for (const m of members) m.lateSeen = false;
+          loopDelay.reset();
           send({ type: 'stats', stats: stats() });
           return;
       }

@@ -46,6 +46,9 @@ export interface GeneratorStats {
   rssBytes: number;
   /** Wall clock (ms since epoch, sub-ms) at which the last subscriber registered for the first time. */
   lastFirstRegistrationAt: number | undefined;
+  /** The generator's own event-loop delay since the last resetHealth (ms). */
+  loopLagP99Ms: number;
+  loopLagMaxMs: number;
 }
 
 export type FromGenerator =
