@@ -284,7 +284,11 @@ async function runOne(n: number, a: ScaleArgs, logDir: string): Promise<Row> {
     const syncReRegistrations = (await askStats(gens)).reduce((sum, h) => sum + h.reRegistrations, 0);
     out(`  N=${n}: initial sync: statestored CPU ${syncCpuPct.toFixed(0)} %, generators ${syncGenCpuPct.toFixed(0)} % together, ${syncReRegistrations} re-registrations, load average ${loadavg()[0]?.toFixed(2)}`);
     if (Date.now() - quietSince < SETTLE_MS) problems.push(`heartbeats still failing ${SETTLE_LIMIT_MS / 1000} s after registration`);
-    out(`  N=${n}: steady (no heartbeat failure for ${SETTLE_MS / 1000} s) ${steadyAfterS.toFixed(1)} s after the start; ${lastFailures} heartbeat failures before that`);
+    out(
+      Date.now() - quietSince < SETTLE_MS
+        ? `  N=${n}: NOT steady: heartbeats still failing ${steadyAfterS.toFixed(1)} s after the start (${lastFailures} failures so far); measuring anyway`
+        : `  N=${n}: steady (no heartbeat failure for ${SETTLE_MS / 1000} s) ${steadyAfterS.toFixed(1)} s after the start; ${lastFailures} heartbeat failures before that`,
+    );
 
     // ---- steady-state window ----
     await askStats(gens, true);
