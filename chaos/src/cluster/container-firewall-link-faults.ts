@@ -6,8 +6,9 @@
  * `nsenter -t <pid> -n`, so images need neither firewall tools nor NET_ADMIN). The harness and
  * Prometheus come from the bridge's gateway address and are never cut.
  *
- * Rules live in a container's namespace, so a container restarted during a cut starts clean;
- * the scenarios heal before they restart (run-scenario.ts restoreEverything).
+ * Rules live in a container's namespace, which a restart replaces: the runtime calls
+ * restarted() as soon as the new container runs, and the rules in force are put back into its
+ * namespace (a cut cable stays cut whatever happens to the process behind it).
  */
 import type { DaemonSpec, FlagValue } from '@statestore-ha/cluster';
 import { canUseNetns, ContainerFirewall } from '../netfault';
@@ -115,12 +116,18 @@ export class ContainerFirewallLinkFaults implements LinkFaults {
     this.cutContainers.add(to);
   }
 
+  /** A container of this run started again: the cuts in force for it go into its new namespace. */
+  async restarted(daemon: string): Promise<void> {
+    if (this.cutContainers.has(daemon)) await this.firewallOf(daemon);
+  }
+
   private async firewallOf(daemon: string): Promise<ContainerFirewall> {
     const container = this.network.containerName(daemon);
     const pid = (await (await engineApi()).getContainer(container).inspect()).State.Pid;
     const known = this.firewalls.get(container);
     if (known && known.pid === pid) return known.firewall;
     const firewall = await ContainerFirewall.forPid(pid, this.firewall);
+    if (known) await firewall.adopt(known.firewall);
     this.firewalls.set(container, { pid, firewall });
     return firewall;
   }

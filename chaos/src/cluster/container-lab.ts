@@ -48,6 +48,8 @@ export interface ContainerLabOptions {
 
 export class ContainerLab {
   private toxiproxyStarted = false;
+  /** The kernel link faults handed out, so a restarted container gets its cuts back. */
+  private firewall: ContainerFirewallLinkFaults | undefined;
   private readonly removeExitHook: () => void;
 
   private constructor(
@@ -75,7 +77,7 @@ export class ContainerLab {
   }
 
   runtime(logDir: string): ContainersRuntime {
-    return new ContainersRuntime({ network: this.network, images: this.images, logDir });
+    return new ContainersRuntime({ network: this.network, images: this.images, logDir, onStarted: (daemon) => this.firewall?.restarted(daemon) ?? Promise.resolve() });
   }
 
   /**
@@ -109,7 +111,8 @@ export class ContainerLab {
 
   /** Kernel-level cuts inside each daemon's container (root only: nsenter + iptables). */
   firewallFaults(): ContainerFirewallLinkFaults {
-    return ContainerFirewallLinkFaults.create(this.network);
+    this.firewall = ContainerFirewallLinkFaults.create(this.network);
+    return this.firewall;
   }
 
   /** Removes every container of this run and the network. */

@@ -2,13 +2,14 @@
  * ContainersRuntime end to end on the engine testcontainers finds (Podman here): one statestored from an image built from this
  * checkout's dist, reached on its container address; pause freezes it (its /healthz stops
  * answering), kill is a crash, restart brings it back at the same address with extra flags,
- * stop leaves no container. Skipped, with the reason printed, where no engine can be had
- * or the apps are not built.
+ * stop leaves no container; a kernel cut survives a restart of the container behind it.
+ * Skipped, with the reason printed, where no engine can be had or the apps are not built.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { DaemonSpec } from '@statestore-ha/cluster';
+import { canUseNetns, runCommand } from '../netfault';
 import { containerEngineUnavailableReason, engineApi } from '../runtime';
 import { ContainerLab } from './container-lab';
 import { CHAOS_LABEL } from './container-network';
@@ -101,5 +102,29 @@ describeIfEngine(unavailable ? `ContainersRuntime (skipped: ${unavailable})` : '
     await runtime.stop();
     expect(runtime.running('statestored-1')).toBe(false);
     expect(await ourContainers()).toEqual([]);
+  });
+
+  (canUseNetns().ok ? it : it.skip)('a container restarted during a kernel cut comes back cut (its new namespace gets the rules)', async () => {
+    const faults = lab.firewallFaults();
+    const pair: DaemonSpec[] = [SPEC, { name: 'statestored-2', app: 'statestored', flags: { state_store_port: 24001, webserver_port: 25011 }, webPort: 25011 }];
+    const routed = await faults.route(pair);
+    const two = lab.runtime(fs.mkdtempSync(path.join(logDir, 'pair-')));
+    const chainOf = async (daemon: string): Promise<string> => {
+      const pid = (await (await engineApi()).getContainer(lab.network.containerName(daemon)).inspect()).State.Pid;
+      return (await runCommand(['nsenter', '-t', String(pid), '-n', 'iptables', '-w', '-S', 'CHAOS-IN'])).stdout;
+    };
+    const ss1 = lab.network.addresses.addressOf('statestored-1');
+    try {
+      await two.start(routed.specs);
+      await faults.cut('statestored-1', 'statestored-2');
+      expect(await chainOf('statestored-2')).toContain(`-A CHAOS-IN -s ${ss1}/32 -j DROP`);
+      await two.restart('statestored-2');
+      expect(await chainOf('statestored-2')).toContain(`-A CHAOS-IN -s ${ss1}/32 -j DROP`);
+      await faults.healAll();
+      expect(await chainOf('statestored-2')).not.toContain(ss1);
+    } finally {
+      await faults.close();
+      await two.stop();
+    }
   });
 });

@@ -10,7 +10,8 @@
  * process keeps its sockets and says nothing, as SIGSTOP does), restart = a fresh container
  * with the same name, address and flags (plus the extra ones).
  */
-import { createWriteStream, mkdirSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { createWriteStream, mkdirSync, readFileSync } from 'node:fs';
 import type { WriteStream } from 'node:fs';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -29,6 +30,7 @@ const STOP_ORDER = ['impalad', 'catalogd', 'statestored'] as const;
 /** Seconds `stop` waits after SIGTERM before SIGKILL (the daemons handle SIGTERM as PID 1). */
 const STOP_TIMEOUT_S = 5;
 const DEFAULT_HEALTHY_TIMEOUT_MS = 30_000;
+const LOG_TAIL_CHARS = 1500;
 /** How long close() lets a stopped container's log stream drain into the file. */
 const LOG_DRAIN_MS = 2000;
 
@@ -38,6 +40,26 @@ export interface ContainersRuntimeOptions {
   readonly images: Readonly<Record<AppName, string>>;
   readonly logDir: string;
   readonly healthyTimeoutMs?: number;
+  /**
+   * Runs once a daemon's container runs, before it is healthy: a restart gives it a fresh network
+   * namespace, and the link faults in force are put back there (container-lab.ts).
+   */
+  readonly onStarted?: (daemon: string) => Promise<void>;
+}
+
+/**
+ * A restarted container keeps its address but gets a new MAC, and the host and the other
+ * containers may keep the old one in their neighbour tables: measured here, /healthz went
+ * unanswered for 30 s after a restart while the host's `ip neigh` still said PROBE with the dead
+ * MAC. Dropping the entry (on the host, and through nsenter in each other container's namespace,
+ * `pids`) makes the next packet ask again. Best effort: only root may, and only where the host
+ * routes to the network itself.
+ */
+function forgetNeighbour(address: string, pids: readonly number[]): void {
+  if (process.getuid?.() !== 0) return;
+  const flush = ['ip', 'neigh', 'flush', 'to', address];
+  spawnSync(flush[0] as string, flush.slice(1), { stdio: 'ignore', timeout: 5000 });
+  for (const pid of pids) spawnSync('nsenter', ['-t', String(pid), '-n', ...flush], { stdio: 'ignore', timeout: 5000 });
 }
 
 /**
@@ -70,12 +92,15 @@ class DaemonContainer {
   private readonly logStreams = new Set<Readable>();
   private extraFlags: Record<string, FlagValue> = {};
   paused = false;
+  /** The daemon's pid on the host (the containers share the host's pid namespace). */
+  pid: number | undefined;
 
   constructor(
     readonly spec: DaemonSpec,
     readonly containerName: string,
     readonly address: string,
     private readonly options: ContainersRuntimeOptions,
+    private readonly neighbours: () => readonly DaemonContainer[],
   ) {}
 
   get running(): boolean {
@@ -123,6 +148,9 @@ class DaemonContainer {
     void this.exit.then(() => {
       if (this.container === container) this.exited = true;
     });
+    this.pid = (await container.inspect()).State.Pid;
+    forgetNeighbour(this.address, this.neighbours().flatMap((d) => (d !== this && d.running && d.pid !== undefined ? [d.pid] : [])));
+    await this.options.onStarted?.(this.spec.name);
   }
 
   /** Appends the stream to the log file; resolves when it ends. */
@@ -143,7 +171,7 @@ class DaemonContainer {
     while (Date.now() < deadline) {
       if (!this.running) {
         const status = await this.exit;
-        throw new Error(`${this.spec.name} (container ${this.containerName}) exited (status ${status}) before it was healthy; see ${this.logFile}`);
+        throw new Error(`${this.spec.name} (container ${this.containerName}) exited (status ${status}) before it was healthy; see ${this.logFile}${this.logTail()}`);
       }
       try {
         const res = await fetch(`${this.webUrl}/healthz`, { signal: AbortSignal.timeout(1000) });
@@ -153,7 +181,17 @@ class DaemonContainer {
       }
       await new Promise((r) => setTimeout(r, 100));
     }
-    throw new Error(`${this.spec.name} was not healthy at ${this.webUrl} within ${timeoutMs} ms; see ${this.logFile}`);
+    throw new Error(`${this.spec.name} was not healthy at ${this.webUrl} within ${timeoutMs} ms; see ${this.logFile}${this.logTail()}`);
+  }
+
+  /** The end of the daemon's log, for errors read where the log directory is gone (CI). */
+  private logTail(): string {
+    try {
+      const text = readFileSync(this.logFile, 'utf8').trimEnd();
+      return text ? `; its log ends with:\n${text.slice(-LOG_TAIL_CHARS)}` : '; its log is empty';
+    } catch {
+      return '';
+    }
   }
 
   /** SIGKILL, paused or not: both engines deliver it to a frozen container. */
@@ -221,7 +259,7 @@ export class ContainersRuntime extends DaemonSetRuntime<DaemonContainer> impleme
   async start(specs: readonly DaemonSpec[]): Promise<void> {
     const addresses = this.options.network.addresses;
     this.placements = new Map(specs.map((s) => [s.name, { webHost: addresses.addressOf(s.name) }]));
-    this.daemons = specs.map((spec) => new DaemonContainer(spec, this.options.network.containerName(spec.name), addresses.addressOf(spec.name), this.options));
+    this.daemons = specs.map((spec) => new DaemonContainer(spec, this.options.network.containerName(spec.name), addresses.addressOf(spec.name), this.options, () => this.daemons));
     for (const app of START_ORDER) {
       const group = this.daemons.filter((d) => d.spec.app === app);
       for (const d of group) await d.start();

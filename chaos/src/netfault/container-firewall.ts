@@ -19,8 +19,11 @@ export class ContainerFirewall {
     if (!Number.isInteger(pid) || pid <= 0) throw new RangeError(`not a host pid: ${pid}`);
     const fw = new ContainerFirewall(pid, firewall);
     if (firewall === 'iptables') {
-      await fw.nsenter(['iptables', '-w', '-N', IPTABLES_CHAIN]);
-      await fw.nsenter(['iptables', '-w', '-A', 'INPUT', '-j', IPTABLES_CHAIN]);
+      // Idempotent: the namespace may carry our chain already (a firewall made for it before).
+      const exists = await fw.nsenter(['iptables', '-w', '-S', IPTABLES_CHAIN]).then(() => true, () => false);
+      if (!exists) await fw.nsenter(['iptables', '-w', '-N', IPTABLES_CHAIN]);
+      const jumps = await fw.nsenter(['iptables', '-w', '-C', 'INPUT', '-j', IPTABLES_CHAIN]).then(() => true, () => false);
+      if (!jumps) await fw.nsenter(['iptables', '-w', '-A', 'INPUT', '-j', IPTABLES_CHAIN]);
     }
     return fw;
   }
@@ -39,6 +42,19 @@ export class ContainerFirewall {
 
   async heal(fromAddress: string): Promise<void> {
     if (this.drops.delete(fromAddress)) await this.apply();
+  }
+
+  /**
+   * Takes over the rules of `previous`, the firewall of an earlier incarnation of the same
+   * container: a restarted container has a fresh namespace, but a cut cable stays cut.
+   */
+  async adopt(previous: ContainerFirewall): Promise<void> {
+    for (const [address, rule] of previous.drops) this.drops.set(address, rule);
+    if (this.drops.size > 0) await this.apply();
+  }
+
+  get ruleCount(): number {
+    return this.drops.size;
   }
 
   async healAll(): Promise<void> {
