@@ -2,7 +2,8 @@
  * What a `--runtime=containers` suite sets up once and tears down at the end: the engine
  * (Docker, or Podman's service, which chaos/src/runtime starts where none answers; driven
  * through testcontainers and the Docker API), images built from this checkout's dist (so a run
- * never tests stale code), one private network, and toxiproxy as a container on it. Scenarios
+ * never tests stale code), one private network, and toxiproxy and Prometheus as containers on
+ * it (Prometheus scrapes the daemons from inside the network, as in a deployment). Scenarios
  * then get a ContainersRuntime per cluster, and either ContainerFirewallLinkFaults (DROP rules
  * in each container's namespace) or ToxiproxyLinkFaults that route every link through its own
  * proxy inside that container:
@@ -16,7 +17,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { AppName } from '@statestore-ha/cluster';
 import { runCommand } from '../netfault';
-import { AddressedContainer, buildImage, buildToxiproxyImage, ensureContainerEngine, resolveBaseImage } from '../runtime';
+import { PrometheusContainer } from '../prometheus';
+import { AddressedContainer, buildImage, buildToxiproxyImage, ensureContainerEngine, resolveBaseImage, resolvePrometheusImage } from '../runtime';
 import type { ContainerEngine } from '../runtime';
 import { ContainerNetwork, ownLabels, sweepStaleContainers } from './container-network';
 import { ContainerFirewallLinkFaults } from './container-firewall-link-faults';
@@ -28,6 +30,7 @@ const APPS: readonly AppName[] = ['statestored', 'catalogd', 'impalad'];
 /** Our toxiproxy image's API port (docker/Dockerfile.toxiproxy). */
 const TOXIPROXY_API_PORT = 8474;
 const TOXIPROXY_ALIAS = 'toxiproxy';
+const PROMETHEUS_ALIAS = 'prometheus';
 
 export class ContainerLabUnavailableError extends Error {
   override readonly name = 'ContainerLabUnavailableError';
@@ -100,6 +103,23 @@ export class ContainerLab {
       { env: { TOXIPROXY_URL: url } },
       { proxyHost: TOXIPROXY_ALIAS, listenHost: '0.0.0.0', upstreamHost: (daemon) => daemon, webHost: (daemon) => addresses.addressOf(daemon) },
     );
+  }
+
+  /**
+   * Starts Prometheus as a container on the run's network ($CHAOS_PROMETHEUS_IMAGE, the official
+   * image on Docker, Debian's binary on the local base image on Podman); stop() removes it.
+   */
+  async prometheus(scrapeIntervalMs: number): Promise<PrometheusContainer> {
+    const image = await resolvePrometheusImage({ engine: this.engine, repoRoot: this.options.repoRoot, baseImage: this.baseImage });
+    return PrometheusContainer.start({
+      image,
+      scrapeIntervalMs,
+      network: this.network.name,
+      address: this.network.addresses.addressOf(PROMETHEUS_ALIAS),
+      alias: PROMETHEUS_ALIAS,
+      containerName: this.network.containerName(PROMETHEUS_ALIAS),
+      labels: ownLabels(),
+    });
   }
 
   /** From the CLI's built server: bundling from source needs the sources next to __dirname. */

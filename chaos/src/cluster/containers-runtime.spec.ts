@@ -2,7 +2,8 @@
  * ContainersRuntime end to end on the engine testcontainers finds (Podman here): one statestored from an image built from this
  * checkout's dist, reached on its container address; pause freezes it (its /healthz stops
  * answering), kill is a crash, restart brings it back at the same address with extra flags,
- * stop leaves no container; a kernel cut survives a restart of the container behind it.
+ * stop leaves no container; a kernel cut survives a restart of the container behind it;
+ * Prometheus as a container on the same network scrapes it.
  * Skipped, with the reason printed, where no engine can be had or the apps are not built.
  */
 import * as fs from 'node:fs';
@@ -10,7 +11,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { DaemonSpec } from '@statestore-ha/cluster';
 import { canUseNetns, runCommand } from '../netfault';
-import { containerEngineUnavailableReason, engineApi } from '../runtime';
+import { containerEngineUnavailableReason, engineApi, macAddressFor } from '../runtime';
 import { ContainerLab } from './container-lab';
 import { CHAOS_LABEL } from './container-network';
 import type { ContainersRuntime } from './containers-runtime';
@@ -96,6 +97,27 @@ describeIfEngine(unavailable ? `ContainersRuntime (skipped: ${unavailable})` : '
     expect(await answers(runtime.webUrl('statestored-1'))).toBe(true);
     const inspected = await (await engineApi()).getContainer(lab.network.containerName('statestored-1')).inspect();
     expect(inspected.Config.Cmd).toContain('--statestore_heartbeat_frequency_ms=777');
+    // The same MAC as before, so no peer's neighbour table points at the dead container.
+    expect(inspected.NetworkSettings.Networks[lab.network.name]?.MacAddress).toBe(macAddressFor(lab.network.addresses.addressOf('statestored-1')));
+  });
+
+  it('Prometheus runs as a container on the network and scrapes the daemon at its container address', async () => {
+    const prometheus = await lab.prometheus(250);
+    try {
+      const address = lab.network.addresses.addressOf('prometheus');
+      expect(prometheus.url).toBe(`http://${address}:9090`);
+      expect(await prometheus.describe()).toMatch(/^prometheus \d+\.\d+\.\d+\S* \(container [^)]*prometheus[^)]*\) at /);
+      const inspected = await (await engineApi()).getContainer(lab.network.containerName('prometheus')).inspect();
+      expect(Object.keys(inspected.NetworkSettings.Networks)).toEqual([lab.network.name]);
+      prometheus.reloadTargets(runtime.scrapeTargets({ run: 'spec' }));
+      await prometheus.waitForTargetsUp([`${lab.network.addresses.addressOf('statestored-1')}:25010`], 15_000);
+      const live = await prometheus.client.vectorByLabel('statestore_live_subscribers{run="spec"}', 'daemon');
+      expect(live.get('statestored-1')).toBe(0);
+    } finally {
+      await prometheus.stop();
+    }
+    expect(fs.existsSync(prometheus.dir)).toBe(false);
+    expect(await ourContainers()).toEqual([lab.network.containerName('statestored-1')]);
   });
 
   it('stop removes the container', async () => {

@@ -48,12 +48,13 @@ export interface ContainersRuntimeOptions {
 }
 
 /**
- * A restarted container keeps its address but gets a new MAC, and the host and the other
- * containers may keep the old one in their neighbour tables: measured here, /healthz went
- * unanswered for 30 s after a restart while the host's `ip neigh` still said PROBE with the dead
- * MAC. Dropping the entry (on the host, and through nsenter in each other container's namespace,
- * `pids`) makes the next packet ask again. Best effort: only root may, and only where the host
- * routes to the network itself.
+ * A container started again at an address gets the same MAC (AddressedContainer derives it from
+ * the address), so peers' neighbour tables stay right. An engine that ignores the requested MAC
+ * (Docker API < 1.44) gives a new one, and the host and the other containers may keep the old:
+ * measured here with random MACs, /healthz went unanswered for 30 s after a restart while the
+ * host's `ip neigh` still said PROBE with the dead MAC. Dropping the entry (on the host, and
+ * through nsenter in each other container's namespace, `pids`) makes the next packet ask again.
+ * Best effort: only root may, and only where the host routes to the network itself.
  */
 function forgetNeighbour(address: string, pids: readonly number[]): void {
   if (process.getuid?.() !== 0) return;

@@ -13,8 +13,10 @@ export {
   BASE_IMAGE_ENV,
 } from './container-engine';
 export type { ContainerEngine, EngineAvailability, ImageBuild } from './container-engine';
-export { AddressedContainer } from './addressed-container';
+export { AddressedContainer, macAddressFor } from './addressed-container';
 export { engineApi, engineEndpoint, ignoreStatus, imageExists, purgeSync } from './engine-api';
 export type { EngineApi, EngineContainer, EngineEndpoint, PurgeTargets } from './engine-api';
 export { buildToxiproxyImage, DEFAULT_TOXIPROXY_IMAGE } from './toxiproxy-image';
 export type { ToxiproxyImageOptions } from './toxiproxy-image';
+export { resolvePrometheusImage, PrometheusImageError, PROMETHEUS_IMAGE_ENV, OFFICIAL_PROMETHEUS_IMAGE } from './prometheus-image';
+export type { PrometheusImageOptions } from './prometheus-image';

@@ -11,7 +11,7 @@ import { DEFAULT_SHAPE, planCluster, scrapeTargetsFor, STATESTORED_NAMES, subscr
 import type { ClusterRuntime, ClusterShape, FaultKind, LinkFaults, StatestoredName, TimingFlags } from '../cluster';
 import { boundsFor, checkPrometheusAgreement, checkSafety, measure, PagePoller, readDaemonLog, RunRecorder, settledState } from '../history';
 import type { AgreementResult, Bounds, Measurements, RunEvent } from '../history';
-import type { PrometheusServer } from '../prometheus';
+import type { ScrapingPrometheus } from '../prometheus';
 import type { ClusterView, Scenario, ScenarioContext } from './scenario';
 import { judge } from './verdict';
 import type { ScenarioCheck } from './verdict';
@@ -24,7 +24,7 @@ export interface RunScenarioInput {
   readonly scenario: Scenario;
   readonly faults: LinkFaults;
   readonly makeRuntime: (logDir: string) => ClusterRuntime;
-  readonly prometheus: PrometheusServer | undefined;
+  readonly prometheus: ScrapingPrometheus | undefined;
   readonly timing: TimingFlags;
   readonly shape: ClusterShape;
   /** Added to every statestored (e.g. the test-only --statestore_ha_unsafe_skip_majority_check). */

@@ -1,13 +1,15 @@
 /**
- * Runs a suite's scenarios on every requested fault kind, with one real Prometheus (Debian's
- * binary, 250 ms scrapes) and one toxiproxy server for the whole run. A fault kind this machine
+ * Runs a suite's scenarios on every requested fault kind, with one real Prometheus (250 ms
+ * scrapes; Debian's binary as a host process, or a container on the run's network in the
+ * containers runtime) and one toxiproxy server for the whole run. A fault kind this machine
  * cannot provide (netns without root) is skipped with its reason printed and reported; a
  * scenario needing what a kind lacks (latency on netns) is skipped the same way. Everything
  * started is stopped in `finally`, and on process exit by the hooks below it.
  */
 import { ContainerLab, ContainerLabUnavailableError, NetnsLinkFaults, ProcessRuntime, ToxiproxyLinkFaults } from '../cluster';
 import type { ClusterRuntime, FaultKind, LinkFaults } from '../cluster';
-import { PrometheusServer, prometheusVersion } from '../prometheus';
+import { PrometheusServer } from '../prometheus';
+import type { ScrapingPrometheus } from '../prometheus';
 import { CRASH_SCENARIOS, nemesisScenario, PARTITION_SCENARIOS, runScenario } from '../scenarios';
 import type { Scenario, ScenarioResult } from '../scenarios';
 import { formatResultRow } from '../report';
@@ -74,11 +76,12 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteRun> {
   const results: ScenarioResult[] = [];
   const skippedKinds: SkippedKind[] = [];
   const injectors: Record<string, string> = {};
-  const prometheus = await PrometheusServer.start({ scrapeIntervalMs: options.scrapeIntervalMs }).catch(async (e: unknown) => {
+  const starting: Promise<ScrapingPrometheus> = lab ? lab.prometheus(options.scrapeIntervalMs) : PrometheusServer.start({ scrapeIntervalMs: options.scrapeIntervalMs });
+  const prometheus = await starting.catch(async (e: unknown) => {
     await lab?.close();
     throw e;
   });
-  const promName = `${prometheusVersion() ?? 'prometheus'} at ${prometheus.url}, scrape every ${options.scrapeIntervalMs} ms`;
+  const promName = await prometheus.describe();
   options.log(`prometheus: ${promName}`);
   try {
     let first = true;
