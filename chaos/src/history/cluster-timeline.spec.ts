@@ -88,4 +88,37 @@ describe('faultFreeWindows', () => {
     expect(m.earlierHeals).toEqual([{ healAtMs: 200, quietMs: 800, convergedAfterMs: 400 }]);
     expect(m.convergenceAfterHealMs).toBe(200);
   });
+
+  it('measure() times detection and failover from the fault episode the takeover happened in', () => {
+    const events: RunEvent[] = [
+      ...settledOn1(),
+      // An earlier episode, healed: a minute-long nemesis run must not count from here.
+      { kind: 'fault', t: 100, action: 'cut', daemons: ['statestored-1', 'statestored-2'], label: 'cut' },
+      { kind: 'fault', t: 500, action: 'healAll', daemons: [], label: 'heal' },
+      // The episode that causes the takeover: two operations, timed from the first.
+      { kind: 'fault', t: 1000, action: 'cut', daemons: ['statestored-1', 'statestored-2'], label: 'cut' },
+      { kind: 'fault', t: 1010, action: 'cut', daemons: ['statestored-1', 'executor-1'], label: 'cut' },
+      { kind: 'roleChange', t: 3100, daemon: 'statestored-2', pid: 2, from: 'standby', to: 'active', epoch: 2n, reason: 'takeover', failoverMs: 2000 },
+      ...SUBS.slice(0, 3).map((d, i): RunEvent => ({ kind: 'follow', t: 3150 + i, daemon: d, pid: 3, from: 1, to: 2, epoch: 2n, failover: true })),
+      { kind: 'fault', t: 4000, action: 'healAll', daemons: [], label: 'heal' },
+    ];
+    const m = measure(events, SUBS, 60);
+    expect(m.faultAtMs).toBe(100);
+    expect(m.takeoverEpisodeAtMs).toBe(1000);
+    expect(m.detectionMs).toBe(2100);
+    // The third of four subscribers makes the majority.
+    expect(m.failoverMs).toBe(2152);
+  });
+
+  it('measure() falls back to the first fault when a heal came between the fault and the takeover', () => {
+    const events: RunEvent[] = [
+      ...settledOn1(),
+      { kind: 'fault', t: 100, action: 'kill', daemons: ['statestored-1'], label: 'kill' },
+      { kind: 'fault', t: 1900, action: 'restart', daemons: ['statestored-1'], label: 'restart' },
+      { kind: 'roleChange', t: 2100, daemon: 'statestored-2', pid: 2, from: 'standby', to: 'active', epoch: 2n, reason: 'takeover', failoverMs: 2000 },
+    ];
+    const m = measure(events, SUBS, 60);
+    expect(m.takeoverEpisodeAtMs).toBe(100);
+    expect(m.detectionMs).toBe(2000);
+  });
 });

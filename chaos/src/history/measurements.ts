@@ -1,5 +1,8 @@
 /**
- * The numbers of one run, all from its history, all in ms from the first fault:
+ * The numbers of one run, all from its history, all in ms from the first fault except detection
+ * and failover, which count from the start of the fault episode the first takeover happened in
+ * (the first fault after the last heal before it: the first fault of a one-fault scenario; in a
+ * nemesis run, the fault that caused it, not one healed a minute earlier):
  *  - detection: until the standby promoted itself ("role changed" to active, reason takeover);
  *  - failover: until more than half of the subscribers followed the new active;
  *  - full convergence: until the cluster was settled for good (settled-state.ts), also given
@@ -34,6 +37,8 @@ export interface HealConvergence {
 
 export interface Measurements {
   readonly faultAtMs: number;
+  /** Start of the fault episode of the first takeover (faultAtMs when there is none). */
+  readonly takeoverEpisodeAtMs: number;
   /** The last heal (healAll, resume or restart). */
   readonly healAtMs: number;
   readonly endAtMs: number;
@@ -63,6 +68,7 @@ export function measure(events: readonly RunEvent[], subscribers: readonly strin
     .sort((a, b) => a.t - b.t)
     .map(({ t, daemon, from, epoch, reason }) => ({ t, daemon, from, epoch, reason }));
   const takeover = promotions.find((p) => p.reason === 'takeover');
+  const episodeAtMs = takeover ? (episodeStart(faults, takeover.t) ?? faultAtMs) : faultAtMs;
   let failoverAt: number | undefined;
   if (takeover) {
     const index = statestoreIndex(takeover.daemon as StatestoredName);
@@ -91,8 +97,9 @@ export function measure(events: readonly RunEvent[], subscribers: readonly strin
     healAtMs,
     endAtMs,
     promotions,
-    detectionMs: takeover ? takeover.t - faultAtMs : undefined,
-    failoverMs: failoverAt === undefined ? undefined : failoverAt - faultAtMs,
+    takeoverEpisodeAtMs: episodeAtMs,
+    detectionMs: takeover ? takeover.t - episodeAtMs : undefined,
+    failoverMs: failoverAt === undefined ? undefined : failoverAt - episodeAtMs,
     fullConvergenceMs: settled ? settled.t - faultAtMs : undefined,
     convergenceAfterHealMs: settled ? Math.max(0, settled.t - healAtMs) : undefined,
     settledActive: settled?.active,
@@ -100,4 +107,15 @@ export function measure(events: readonly RunEvent[], subscribers: readonly strin
     unavailableTotalMs: unavailable.reduce((sum, w) => sum + (w.endMs - w.startMs), 0),
     earlierHeals,
   };
+}
+
+/** The first fault after the last heal at or before `t`; undefined when a heal came last. */
+function episodeStart(faults: readonly FaultEvent[], t: number): number | undefined {
+  let start: number | undefined;
+  for (const f of [...faults].sort((a, b) => a.t - b.t)) {
+    if (f.t > t) break;
+    if (HEALS.has(f.action)) start = undefined;
+    else start ??= f.t;
+  }
+  return start;
 }

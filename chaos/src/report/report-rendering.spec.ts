@@ -31,6 +31,7 @@ const result: ScenarioResult = {
   endMs: 6000,
   measurements: {
     faultAtMs: 2000,
+    takeoverEpisodeAtMs: 2000,
     healAtMs: 2000,
     endAtMs: 6000,
     promotions: [{ t: 4100, daemon: 'statestored-2', from: 'standby', epoch: 2n, reason: 'takeover' }],

@@ -55,7 +55,7 @@ export function renderMarkdown(run: SuiteReportInput): string {
     if (r.agreement) lines.push(`- Prometheus: ${r.agreement.compared} transitions compared, max |Δ| ${r.agreement.maxAbsDeltaMs} ms, ${r.agreement.skipped} skipped, sum(statestore_is_active)=${String(r.agreement.activeSumAtEnd)} at the end`);
     const faultAt = r.measurements?.faultAtMs ?? r.startMs;
     for (const f of r.events) if (f.kind === 'fault') lines.push(`- fault +${f.t - faultAt} ms: ${f.label}`);
-    for (const c of r.checks) lines.push(`- check ${c.ok ? 'ok' : 'FAILED'}: ${c.name}${c.ok ? '' : ` (${c.detail})`}`);
+    for (const c of r.checks) lines.push(`- check ${c.ok ? 'ok' : 'FAILED'}: ${c.name}${c.detail ? ` (${c.detail})` : ''}`);
     for (const reason of r.reasons) lines.push(`- ${r.verdict === 'skip' ? 'skipped' : 'FAILED'}: ${reason}`);
     if (r.verdict !== 'skip') lines.push('', `![timeline](${timelineFile(r)})`, `Daemon logs: ${r.logDir}`);
     lines.push('');

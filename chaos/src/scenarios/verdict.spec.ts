@@ -9,6 +9,7 @@ const bounds = boundsFor(DEFAULT_TIMING);
 function measurements(promotions: Promotion[], over: Partial<Measurements> = {}): Measurements {
   return {
     faultAtMs: 1000,
+    takeoverEpisodeAtMs: 1000,
     healAtMs: 5000,
     endAtMs: 9000,
     promotions,

@@ -51,7 +51,7 @@ describe('the chaos harness catches the skip-majority bug', () => {
     // The takeover came from the peer detector alone, within the detection bound.
     const takeover = result.measurements?.promotions.find((p) => p.reason === 'takeover');
     expect(['statestored-1', 'statestored-2']).toContain(takeover?.daemon);
-    expect((takeover?.t ?? 0) - (result.measurements?.faultAtMs ?? 0)).toBeLessThanOrEqual(result.bounds.detectionMs);
+    expect((takeover?.t ?? 0) - (result.measurements?.takeoverEpisodeAtMs ?? 0)).toBeLessThanOrEqual(result.bounds.detectionMs);
   }, 120_000);
 
   it('passes the same scenario with the majority check on (control)', async () => {

@@ -114,6 +114,7 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteRun> {
           });
           results.push(result);
           options.log(formatResultRow(result));
+          for (const c of result.checks) if (c.ok && c.detail) options.log(`    check ok: ${c.name} (${c.detail})`);
           for (const r of result.reasons) options.log(`    ${result.verdict === 'skip' ? 'skipped' : 'FAILED'}: ${r}`);
         }
       } finally {
