@@ -223,6 +223,35 @@ describe('Statestore topic updates', () => {
     expect(keysOf(s.link.updates()[1]?.topicDeltas[0])).toEqual(['k2']);
   });
 
+  it('a gap-detection round with nothing new does not hold back a change made just after it', () => {
+    const r = new Rig();
+    const w = r.register('writer', [{ name: CATALOG }]);
+    r.publish(w.session, w.link, [put(CATALOG, [['k1', 'v1']])]);
+    const s = r.register('reader', [{ name: CATALOG }]);
+    r.core.updateTick(false);
+    r.ack(s.session, s.link);
+    // Ten periods on, every topic goes out again, changed or not (how a gap on a quiet topic shows).
+    r.advance(10 * UPDATE);
+    r.core.updateTick(false);
+    expect(s.link.updates()).toHaveLength(2);
+    expect(keysOf(s.link.updates()[1]?.topicDeltas[0])).toEqual([]);
+    r.ack(s.session, s.link);
+    r.publish(w.session, w.link, [put(CATALOG, [['k2', 'v2']])], 2);
+    r.advance(10);
+    r.core.updateTick(false);
+    expect(s.link.updates()).toHaveLength(3);
+    expect(keysOf(s.link.updates()[2]?.topicDeltas[0])).toEqual(['k2']);
+    // A change did use up the spacing: the next one waits out the period.
+    r.ack(s.session, s.link);
+    r.publish(w.session, w.link, [put(CATALOG, [['k3', 'v3']])], 3);
+    r.advance(10);
+    r.core.updateTick(false);
+    expect(s.link.updates()).toHaveLength(3);
+    r.advance(UPDATE);
+    r.core.updateTick(false);
+    expect(keysOf(s.link.updates()[3]?.topicDeltas[0])).toEqual(['k3']);
+  });
+
   it('waits a full period after a skipped answer, and then sends the same update again', () => {
     const r = new Rig();
     const { session, link } = r.register('a');

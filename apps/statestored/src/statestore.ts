@@ -253,10 +253,14 @@ export class Statestore {
       // unchanged topics every round, which is how a subscriber that missed an update notices the
       // gap on a quiet topic (its from_version answer makes us resend).
       const everything = !s.firstUpdateAcked[cls] || now >= s.nextFullRoundMs[cls];
-      if (!everything && !this.topics.hasPendingChanges(s.subscriberId, priority)) continue;
+      const changed = this.topics.hasPendingChanges(s.subscriberId, priority);
+      if (!everything && !changed) continue;
       const period = priority ? this.opts.priorityUpdateFrequencyMs : this.opts.updateFrequencyMs;
       if (everything) s.nextFullRoundMs[cls] = now + FULL_ROUND_EVERY * this.opts.updateFrequencyMs;
-      s.notBeforeMs[cls] = now + period;
+      // Only news uses up the spacing: a gap-detection round with nothing new must not hold
+      // back a change made just after it for a whole period (measured: p90 of one catalog
+      // change to 3 coordinators went from ~100 ms to 1.5 s when it did).
+      if (changed) s.notBeforeMs[cls] = now + period;
       const deltas = this.topics.buildUpdate(s.subscriberId, priority, everything);
       if (deltas.length === 0) continue;
       const update: InFlightUpdate = {
