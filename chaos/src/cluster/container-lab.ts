@@ -109,11 +109,12 @@ export class ContainerLab {
    * Starts Prometheus as a container on the run's network ($CHAOS_PROMETHEUS_IMAGE, the official
    * image on Docker, Debian's binary on the local base image on Podman); stop() removes it.
    */
-  async prometheus(scrapeIntervalMs: number): Promise<PrometheusContainer> {
+  async prometheus(scrapeIntervalMs: number, ruleFiles: readonly string[] = []): Promise<PrometheusContainer> {
     const image = await resolvePrometheusImage({ engine: this.engine, repoRoot: this.options.repoRoot, baseImage: this.baseImage });
     return PrometheusContainer.start({
       image,
       scrapeIntervalMs,
+      ruleFiles,
       network: this.network.name,
       address: this.network.addresses.addressOf(PROMETHEUS_ALIAS),
       alias: PROMETHEUS_ALIAS,

@@ -15,3 +15,5 @@ export { boundsFor, SLACK_MS } from './bounds';
 export type { Bounds } from './bounds';
 export { checkPrometheusAgreement } from './prometheus-agreement';
 export type { AgreementResult, AgreementInput } from './prometheus-agreement';
+export { readRaisedAlerts, checkTakeoverAlert, TAKEOVER_ALERT } from './raised-alerts';
+export type { RaisedAlert } from './raised-alerts';

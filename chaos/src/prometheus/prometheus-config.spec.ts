@@ -5,6 +5,12 @@ describe('prometheus config', () => {
     const config = JSON.parse(renderPrometheusConfig({ jobName: 'chaos', scrapeIntervalMs: 250, evaluationIntervalMs: 500, metricsPath: '/metrics', targetsFile: '/tmp/t.json' }));
     expect(config.global).toEqual({ scrape_interval: '250ms', scrape_timeout: '250ms', evaluation_interval: '500ms' });
     expect(config.scrape_configs[0].file_sd_configs[0].files).toEqual(['/tmp/t.json']);
+    expect(config.rule_files).toBeUndefined();
+  });
+
+  it('loads the rule files given', () => {
+    const config = JSON.parse(renderPrometheusConfig({ jobName: 'chaos', scrapeIntervalMs: 250, evaluationIntervalMs: 250, metricsPath: '/metrics', targetsFile: '/t.json', ruleFiles: ['/etc/x/alerts.yml'] }));
+    expect(config.rule_files).toEqual(['/etc/x/alerts.yml']);
   });
 
   it('refuses an interval below 100 ms', () => {

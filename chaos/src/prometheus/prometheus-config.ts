@@ -19,6 +19,8 @@ export interface PrometheusConfigInput {
   readonly metricsPath: string;
   /** Absolute path of the file_sd JSON file. */
   readonly targetsFile: string;
+  /** Absolute paths of alerting/recording rule files, as Prometheus sees them. */
+  readonly ruleFiles?: readonly string[];
 }
 
 export const MIN_SCRAPE_INTERVAL_MS = 100;
@@ -38,6 +40,7 @@ export function renderPrometheusConfig(input: PrometheusConfigInput): string {
       scrape_timeout: duration(input.scrapeIntervalMs),
       evaluation_interval: duration(input.evaluationIntervalMs),
     },
+    ...(input.ruleFiles && input.ruleFiles.length > 0 ? { rule_files: [...input.ruleFiles] } : {}),
     scrape_configs: [
       {
         job_name: input.jobName,

@@ -19,6 +19,8 @@ export interface PrometheusFilesOptions {
   readonly evaluationIntervalMs?: number;
   readonly jobName?: string;
   readonly metricsPath?: string;
+  /** Rule files to load (e.g. docker/statestore-alerts.yml); copied into the config directory. */
+  readonly ruleFiles?: readonly string[];
 }
 
 export class PrometheusStartError extends Error {
@@ -55,12 +57,20 @@ export class PrometheusFiles {
     fs.chmodSync(dir, 0o755);
     const files = new PrometheusFiles(dir, scrapeIntervalMs);
     files.reloadTargets(options.targets ?? []);
+    // Copied, so a container sees them in the one directory it mounts.
+    const ruleFiles = (options.ruleFiles ?? []).map((source, i) => {
+      const name = `rules-${i}-${path.basename(source)}`;
+      fs.copyFileSync(source, path.join(dir, name));
+      fs.chmodSync(path.join(dir, name), 0o644);
+      return path.posix.join(seenAs ?? dir, name);
+    });
     const config = renderPrometheusConfig({
       jobName: options.jobName ?? 'chaos',
       scrapeIntervalMs,
       evaluationIntervalMs: options.evaluationIntervalMs ?? scrapeIntervalMs,
       metricsPath: options.metricsPath ?? '/metrics',
       targetsFile: path.posix.join(seenAs ?? dir, TARGETS_FILE),
+      ruleFiles,
     });
     fs.writeFileSync(files.configFile, config, { mode: 0o644 });
     return files;

@@ -42,7 +42,7 @@ export function renderMarkdown(run: SuiteReportInput): string {
   if (first) {
     lines.push('## Bounds', `- detection: ${first.bounds.formulas.detection}`, `- failover: ${first.bounds.formulas.failover}`, `- convergence after a heal: ${first.bounds.formulas.convergence}`, '');
   }
-  lines.push('## Results (times from the first fault)', '', markdownResultTable(run.results), '');
+  lines.push('## Results (detection and failover from the fault episode of the takeover, the rest from the first fault)', '', markdownResultTable(run.results), '');
   for (const r of run.results) {
     lines.push(`### ${r.faultKind} / ${r.id}: ${r.verdict.toUpperCase()}`, '', r.title, '');
     if (r.active) lines.push(`Active before the fault: ${r.active}; settled active at the end: ${r.measurements?.settledActive ?? 'none'}.`);
@@ -55,6 +55,7 @@ export function renderMarkdown(run: SuiteReportInput): string {
     if (r.agreement) lines.push(`- Prometheus: ${r.agreement.compared} transitions compared, max |Δ| ${r.agreement.maxAbsDeltaMs} ms, ${r.agreement.skipped} skipped, sum(statestore_is_active)=${String(r.agreement.activeSumAtEnd)} at the end`);
     const faultAt = r.measurements?.faultAtMs ?? r.startMs;
     for (const f of r.events) if (f.kind === 'fault') lines.push(`- fault +${f.t - faultAt} ms: ${f.label}`);
+    for (const a of r.alerts ?? []) lines.push(`- alert ${a.state}: ${a.name}${a.daemon ? ` on ${a.daemon}` : ''} from +${a.firstAtMs - (r.measurements?.faultAtMs ?? r.startMs)} ms`);
     for (const c of r.checks) lines.push(`- check ${c.ok ? 'ok' : 'FAILED'}: ${c.name}${c.detail ? ` (${c.detail})` : ''}`);
     for (const reason of r.reasons) lines.push(`- ${r.verdict === 'skip' ? 'skipped' : 'FAILED'}: ${reason}`);
     if (r.verdict !== 'skip') lines.push('', `![timeline](${timelineFile(r)})`, `Daemon logs: ${r.logDir}`);

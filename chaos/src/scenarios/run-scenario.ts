@@ -9,8 +9,8 @@ import type { FlagValue } from '@statestore-ha/cluster';
 import { SeededPrng } from '@statestore-ha/testing';
 import { DEFAULT_SHAPE, planCluster, scrapeTargetsFor, STATESTORED_NAMES, subscriberNames } from '../cluster';
 import type { ClusterRuntime, ClusterShape, FaultKind, LinkFaults, StatestoredName, TimingFlags } from '../cluster';
-import { boundsFor, checkPrometheusAgreement, checkSafety, measure, PagePoller, readDaemonLog, RunRecorder, settledState } from '../history';
-import type { AgreementResult, Bounds, Measurements, RunEvent } from '../history';
+import { boundsFor, checkPrometheusAgreement, checkSafety, checkTakeoverAlert, measure, PagePoller, readDaemonLog, readRaisedAlerts, RunRecorder, settledState } from '../history';
+import type { AgreementResult, Bounds, Measurements, RaisedAlert, RunEvent } from '../history';
 import type { ScrapingPrometheus } from '../prometheus';
 import type { ClusterView, Scenario, ScenarioContext } from './scenario';
 import { judge } from './verdict';
@@ -53,6 +53,8 @@ export interface ScenarioResult {
   readonly measurements?: Measurements;
   readonly bounds: Bounds;
   readonly agreement?: AgreementResult;
+  /** What docker/statestore-alerts.yml raised during the run (ALERTS with this run's label). */
+  readonly alerts?: readonly RaisedAlert[];
   readonly events: readonly RunEvent[];
   readonly logDir: string;
   readonly seed: number;
@@ -90,6 +92,7 @@ export async function runScenario(input: RunScenarioInput): Promise<ScenarioResu
   let standby: StatestoredName | undefined;
   let settledAtMs: number | undefined;
   let agreement: AgreementResult | undefined;
+  let alerts: RaisedAlert[] | undefined;
   let error: unknown;
   const outstanding: Outstanding = { links: false, paused: new Set() };
   try {
@@ -122,6 +125,7 @@ export async function runScenario(input: RunScenarioInput): Promise<ScenarioResu
         fromMs: settledAtMs,
         endMs: Date.now(),
       });
+      alerts = await readRaisedAlerts(input.prometheus.client, runLabel, startMs, Date.now(), input.prometheus.scrapeIntervalMs);
     }
   } catch (e) {
     error = e;
@@ -137,6 +141,10 @@ export async function runScenario(input: RunScenarioInput): Promise<ScenarioResu
     return { ...base, verdict: 'fail', reasons: [`run aborted: ${reason}`], checks, subscribers, startMs, endMs, events };
   }
   const measurements = measure(events, subscribers, settledAtMs);
+  if (alerts) {
+    const takeoverAlert = checkTakeoverAlert(alerts, events, input.prometheus?.scrapeIntervalMs ?? 250);
+    checks.push({ name: 'the takeover alert agrees with the history', ...takeoverAlert });
+  }
   const reasons = judge({
     expectation: scenario.expect(faults.kind),
     active,
@@ -149,7 +157,7 @@ export async function runScenario(input: RunScenarioInput): Promise<ScenarioResu
     agreement,
     checks,
   });
-  return { ...base, verdict: reasons.length === 0 ? 'pass' : 'fail', reasons, checks, active, standby, subscribers, startMs, settledAtMs, endMs, measurements, ...(agreement ? { agreement } : {}), events };
+  return { ...base, verdict: reasons.length === 0 ? 'pass' : 'fail', reasons, checks, active, standby, subscribers, startMs, settledAtMs, endMs, measurements, ...(agreement ? { agreement } : {}), ...(alerts ? { alerts } : {}), events };
 }
 
 function logEvents(runtime: ClusterRuntime): RunEvent[] {

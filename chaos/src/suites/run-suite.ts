@@ -6,6 +6,7 @@
  * scenario needing what a kind lacks (latency on netns) is skipped the same way. Everything
  * started is stopped in `finally`, and on process exit by the hooks below it.
  */
+import * as path from 'node:path';
 import { ContainerLab, ContainerLabUnavailableError, NetnsLinkFaults, ProcessRuntime, ToxiproxyLinkFaults } from '../cluster';
 import type { ClusterRuntime, FaultKind, LinkFaults } from '../cluster';
 import { PrometheusServer } from '../prometheus';
@@ -76,7 +77,9 @@ export async function runSuite(options: SuiteOptions): Promise<SuiteRun> {
   const results: ScenarioResult[] = [];
   const skippedKinds: SkippedKind[] = [];
   const injectors: Record<string, string> = {};
-  const starting: Promise<ScrapingPrometheus> = lab ? lab.prometheus(options.scrapeIntervalMs) : PrometheusServer.start({ scrapeIntervalMs: options.scrapeIntervalMs });
+  // The alerts shipped for operators are loaded too: each scenario checks the takeover alert.
+  const ruleFiles = [path.join(options.repoRoot, 'docker', 'statestore-alerts.yml')];
+  const starting: Promise<ScrapingPrometheus> = lab ? lab.prometheus(options.scrapeIntervalMs, ruleFiles) : PrometheusServer.start({ scrapeIntervalMs: options.scrapeIntervalMs, ruleFiles });
   const prometheus = await starting.catch(async (e: unknown) => {
     await lab?.close();
     throw e;
