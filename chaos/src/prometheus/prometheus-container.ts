@@ -57,13 +57,8 @@ export class PrometheusContainer extends ScrapingPrometheus {
       throw error;
     }
     const prometheus = new PrometheusContainer(`http://${options.address}:${PORT}`, files, options.image, container);
-    try {
-      await prometheus.followLogs();
-      await prometheus.waitReady(options.startTimeoutMs ?? 30_000);
-    } catch (error) {
-      await prometheus.stop();
-      throw error;
-    }
+    prometheus.followLogs();
+    await prometheus.readyOrStop(options.startTimeoutMs ?? 30_000);
     return prometheus;
   }
 
@@ -80,15 +75,22 @@ export class PrometheusContainer extends ScrapingPrometheus {
     return this.logEnded ? `the Prometheus container (${this.image}) stopped` : undefined;
   }
 
-  /** The log stream ends when the container stops, which is how an early death shows. */
-  private async followLogs(): Promise<void> {
-    const logs = await this.container.logs();
-    logs.on('data', (chunk: Buffer | string) => this.keepLog(chunk));
-    logs.on('end', () => {
+  /**
+   * The log stream ends when the container stops, which is how an early death shows; a stream
+   * that cannot be opened counts as ended too (its error goes into the log tail the start error
+   * carries), so waiting for readiness stops at once.
+   */
+  private followLogs(): void {
+    const ended = (): void => {
       this.logEnded = true;
-    });
-    logs.on('error', () => {
-      this.logEnded = true;
+    };
+    this.container.logs().then((logs) => {
+      logs.on('data', (chunk: Buffer | string) => this.keepLog(chunk));
+      logs.on('end', ended);
+      logs.on('error', ended);
+    }, (error: unknown) => {
+      this.keepLog(`cannot follow the container's log: ${String(error)}`);
+      ended();
     });
   }
 }

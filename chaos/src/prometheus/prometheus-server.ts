@@ -69,12 +69,7 @@ export class PrometheusServer extends ScrapingPrometheus {
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
     const server = new PrometheusServer(`http://127.0.0.1:${port}`, files, binary, child);
-    try {
-      await server.waitReady(options.startTimeoutMs ?? 20_000);
-    } catch (error) {
-      await server.stop();
-      throw error;
-    }
+    await server.readyOrStop(options.startTimeoutMs ?? 20_000);
     return server;
   }
 

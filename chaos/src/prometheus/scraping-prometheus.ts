@@ -170,7 +170,17 @@ export abstract class ScrapingPrometheus {
     this.log = (this.log + chunk.toString()).slice(-20_000);
   }
 
-  protected async waitReady(timeoutMs: number): Promise<void> {
+  /** Waits for /-/ready; a server that never gets there is stopped (files removed) before the error. */
+  protected async readyOrStop(timeoutMs: number): Promise<void> {
+    try {
+      await this.waitReady(timeoutMs);
+    } catch (error) {
+      await this.stop();
+      throw error;
+    }
+  }
+
+  private async waitReady(timeoutMs: number): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const gone = this.exited();

@@ -141,8 +141,8 @@ export async function runScenario(input: RunScenarioInput): Promise<ScenarioResu
     return { ...base, verdict: 'fail', reasons: [`run aborted: ${reason}`], checks, subscribers, startMs, endMs, events };
   }
   const measurements = measure(events, subscribers, settledAtMs);
-  if (alerts) {
-    const takeoverAlert = checkTakeoverAlert(alerts, events, input.prometheus?.scrapeIntervalMs ?? 250);
+  if (alerts && input.prometheus) {
+    const takeoverAlert = checkTakeoverAlert(alerts, events, input.prometheus.scrapeIntervalMs);
     checks.push({ name: 'the takeover alert agrees with the history', ...takeoverAlert });
   }
   const reasons = judge({
