@@ -35,9 +35,9 @@ export interface HaConfig {
    */
   readonly maxReceivedHeartbeatsInActive: number;
   /**
-   * --statestore_ha_unsafe_skip_majority_check (test only, NOT in Impala): take over on the peer
-   * detector alone. Exists so the simulator and the chaos harness can prove they catch the
-   * resulting split brain.
+   * A deliberate bug (NOT in Impala, never from a plain flag): take over on the peer detector
+   * alone. Set only by the node's test seam and by --debug_actions=STATESTORE_HA_UNSAFE_SKIP_MAJORITY_CHECK,
+   * so the simulator and the chaos harness can prove they catch the resulting split brain.
    */
   readonly skipMajorityCheck: boolean;
 }
@@ -51,7 +51,6 @@ export interface StatestoreHaFlags {
   readonly statestore_ha_heartbeat_monitoring_frequency_ms: number;
   readonly statestore_peer_timeout_seconds: number;
   readonly statestore_max_missed_heartbeats: number;
-  readonly statestore_ha_unsafe_skip_majority_check: boolean;
 }
 
 /** Who this node is: its id and the two HA addresses of the pair. */
@@ -63,7 +62,12 @@ export interface HaIdentity {
   readonly peerAddress: string;
 }
 
-export function haConfigFromFlags(flags: StatestoreHaFlags, who: HaIdentity): HaConfig {
+/** Test hooks that no flag of the table sets (see HaConfig.skipMajorityCheck). */
+export interface UnsafeHaOptions {
+  readonly skipMajorityCheck: boolean;
+}
+
+export function haConfigFromFlags(flags: StatestoreHaFlags, who: HaIdentity, unsafe: UnsafeHaOptions = { skipMajorityCheck: false }): HaConfig {
   const attempts = flags.statestore_peer_cnxn_attempts;
   return {
     statestoreId: who.statestoreId,
@@ -80,6 +84,6 @@ export function haConfigFromFlags(flags: StatestoreHaFlags, who: HaIdentity): Ha
     peerTimeoutMs: flags.statestore_peer_timeout_seconds * 1000,
     peerMaxMissedHeartbeats: flags.statestore_max_missed_heartbeats,
     maxReceivedHeartbeatsInActive: 10,
-    skipMajorityCheck: flags.statestore_ha_unsafe_skip_majority_check,
+    skipMajorityCheck: unsafe.skipMajorityCheck,
   };
 }

@@ -11,15 +11,25 @@
 export const DISABLE_STATESTORE_NETWORK = 'DISABLE_STATESTORE_NETWORK';
 
 /**
+ * Ours, not Impala's: a bare entry that makes the standby take over on its peer detector alone,
+ * without the subscriber-majority check the whole design rests on. It exists so the chaos
+ * harness can prove it catches the split brain that follows (chaos catches-bug spec); the daemon
+ * warns loudly at start and exports statestore_debug_action_enabled{action=...} while it is set.
+ */
+export const UNSAFE_SKIP_MAJORITY_CHECK = 'STATESTORE_HA_UNSAFE_SKIP_MAJORITY_CHECK';
+
+const BARE_ENTRIES = [DISABLE_STATESTORE_NETWORK, UNSAFE_SKIP_MAJORITY_CHECK] as const;
+
+/**
  * Labels statestored accepts with a command. Names from Impala's statestore.cc; add a label
  * here only together with the code that honours it.
  */
 export const STATESTORED_DEBUG_ACTION_LABELS = [
-  /** Each subscriber's first role notification after a promotion (apps/statestored ha-runner.ts). */
+  /** Each subscriber's first role notification after a promotion (notices.ts). */
   'SEND_UPDATE_STATESTORED_RPC_FIRST_ATTEMPT',
-  /** Each receiver's first active-catalogd notification of a designation (catalogd-ha-runner.ts). */
+  /** Each receiver's first active-catalogd notification of a designation (notices.ts). */
   'SEND_UPDATE_CATALOGD_RPC_FIRST_ATTEMPT',
-  /** The first HA handshake try at startup and on entering recovery mode (ha-runner.ts). */
+  /** The first HA handshake try at startup and on entering recovery mode (role.ts). */
   'STATESTORE_HA_HANDSHAKE_FIRST_ATTEMPT',
 ] as const;
 
@@ -38,8 +48,13 @@ export interface DebugAction {
 
 export interface DebugActions {
   readonly disableStatestoreNetwork: boolean;
+  /** STATESTORE_HA_UNSAFE_SKIP_MAJORITY_CHECK was given. */
+  readonly unsafeSkipMajorityCheck: boolean;
   readonly actions: readonly DebugAction[];
 }
+
+/** No debug action at all: what an empty --debug_actions parses to. */
+export const NO_DEBUG_ACTIONS: DebugActions = { disableStatestoreNetwork: false, unsafeSkipMajorityCheck: false, actions: [] };
 
 export type ParsedDebugActions = { readonly ok: true; readonly value: DebugActions } | { readonly ok: false; readonly problems: readonly string[] };
 
@@ -50,22 +65,27 @@ export function parseDebugActions(text: string): ParsedDebugActions {
   const problems: string[] = [];
   const actions: DebugAction[] = [];
   let disableStatestoreNetwork = false;
-  if (text.trim() === '') return { ok: true, value: { disableStatestoreNetwork, actions } };
+  let unsafeSkipMajorityCheck = false;
+  if (text.trim() === '') return { ok: true, value: NO_DEBUG_ACTIONS };
   for (const entry of text.split('|').map((e) => e.trim())) {
     if (entry.toUpperCase() === DISABLE_STATESTORE_NETWORK) {
       disableStatestoreNetwork = true;
       continue;
     }
+    if (entry.toUpperCase() === UNSAFE_SKIP_MAJORITY_CHECK) {
+      unsafeSkipMajorityCheck = true;
+      continue;
+    }
     const parts = entry.split(':');
     const [label, commandText] = parts;
     if (parts.length !== 2 || label === undefined || commandText === undefined || label === '' || commandText === '') {
-      problems.push(`"${entry}" is not ${DISABLE_STATESTORE_NETWORK} or LABEL:COMMAND[@param]`);
+      problems.push(`"${entry}" is not ${BARE_ENTRIES.join(', ')} or LABEL:COMMAND[@param]`);
       continue;
     }
     // Impala matches labels and commands case-insensitively (iequals).
     const upperLabel = label.toUpperCase();
     if (!KNOWN_LABELS.has(upperLabel)) {
-      problems.push(`unknown label "${label}" (known: ${[DISABLE_STATESTORE_NETWORK, ...STATESTORED_DEBUG_ACTION_LABELS].join(', ')})`);
+      problems.push(`unknown label "${label}" (known: ${[...BARE_ENTRIES, ...STATESTORED_DEBUG_ACTION_LABELS].join(', ')})`);
       continue;
     }
     const command = parseCommand(commandText);
@@ -75,7 +95,7 @@ export function parseDebugActions(text: string): ParsedDebugActions {
     }
     actions.push({ label: upperLabel as DebugActionLabel, command });
   }
-  return problems.length > 0 ? { ok: false, problems } : { ok: true, value: { disableStatestoreNetwork, actions } };
+  return problems.length > 0 ? { ok: false, problems } : { ok: true, value: { disableStatestoreNetwork, unsafeSkipMajorityCheck, actions } };
 }
 
 /** The action for a label, if the operator set one. */

@@ -2,11 +2,11 @@ import { debugActionFor, decideDebugAction, NO_DEBUG_ACTION, parseDebugActions, 
 
 describe('parseDebugActions', () => {
   it('reads nothing from an empty value', () => {
-    expect(parseDebugActions('')).toEqual({ ok: true, value: { disableStatestoreNetwork: false, actions: [] } });
+    expect(parseDebugActions('')).toEqual({ ok: true, value: { disableStatestoreNetwork: false, unsafeSkipMajorityCheck: false, actions: [] } });
   });
 
   it("reads Impala's whole-value DISABLE_STATESTORE_NETWORK", () => {
-    expect(parseDebugActions('DISABLE_STATESTORE_NETWORK')).toEqual({ ok: true, value: { disableStatestoreNetwork: true, actions: [] } });
+    expect(parseDebugActions('DISABLE_STATESTORE_NETWORK')).toEqual({ ok: true, value: { disableStatestoreNetwork: true, unsafeSkipMajorityCheck: false, actions: [] } });
   });
 
   it('reads LABEL:COMMAND@params entries joined by |, case-insensitively like Impala', () => {
@@ -17,6 +17,7 @@ describe('parseDebugActions', () => {
       ok: true,
       value: {
         disableStatestoreNetwork: false,
+        unsafeSkipMajorityCheck: false,
         actions: [
           { label: 'SEND_UPDATE_STATESTORED_RPC_FIRST_ATTEMPT', command: { kind: 'FAIL', probability: 0.5 } },
           { label: 'STATESTORE_HA_HANDSHAKE_FIRST_ATTEMPT', command: { kind: 'SLEEP', millis: 200 } },
@@ -43,9 +44,16 @@ describe('parseDebugActions', () => {
       expect(parsed.problems[0]).toMatch(/^unknown label "NO_SUCH_LABEL" \(known: DISABLE_STATESTORE_NETWORK, /);
       expect(parsed.problems[1]).toBe('SEND_UPDATE_CATALOGD_RPC_FIRST_ATTEMPT: "FAIL@1.5": expected FAIL or FAIL@<probability in [0, 1]>');
       expect(parsed.problems[2]).toBe('STATESTORE_HA_HANDSHAKE_FIRST_ATTEMPT: unknown command "EXPLODE" (known: FAIL, SLEEP, JITTER)');
-      expect(parsed.problems[3]).toBe('"justwords" is not DISABLE_STATESTORE_NETWORK or LABEL:COMMAND[@param]');
+      expect(parsed.problems[3]).toBe('"justwords" is not DISABLE_STATESTORE_NETWORK, STATESTORE_HA_UNSAFE_SKIP_MAJORITY_CHECK or LABEL:COMMAND[@param]');
       expect(parsed.problems[4]).toBe('SEND_UPDATE_STATESTORED_RPC_FIRST_ATTEMPT: "SLEEP@x": parameters after @ must be numbers');
     }
+  });
+
+  it('reads our bare STATESTORE_HA_UNSAFE_SKIP_MAJORITY_CHECK beside the others', () => {
+    expect(parseDebugActions('DISABLE_STATESTORE_NETWORK|statestore_ha_unsafe_skip_majority_check')).toEqual({
+      ok: true,
+      value: { disableStatestoreNetwork: true, unsafeSkipMajorityCheck: true, actions: [] },
+    });
   });
 
   it('refuses a SLEEP without its duration', () => {

@@ -1,0 +1,18 @@
+/** Walks libs/statestored-node/testdata/*.txt through NodeScenarioEnv (REWRITE=1 regenerates the outputs). */
+import { join } from 'node:path';
+import { rewriteRequested, runTextScenarioFile, textScenarioFiles } from '@statestore-ha/testing';
+import { NodeScenarioEnv } from './scenario-env';
+
+const dir = join(__dirname, '..', 'testdata');
+const files = textScenarioFiles(dir);
+
+describe('statestored node scenarios (testdata)', () => {
+  it('has scenario files', () => {
+    expect(files.length).toBeGreaterThan(0);
+  });
+
+  it.each(files)('%s', (file) => {
+    const r = runTextScenarioFile(join(dir, file), new NodeScenarioEnv(), rewriteRequested(process.env));
+    expect(r.actual).toEqual(r.expected);
+  });
+});
