@@ -56,5 +56,5 @@ module.exports = [
       }],
     },
   },
-  { files: ['libs/ha/src/**/*.ts', 'libs/topics/src/**/*.ts'], ignores: ['**/*.spec.ts'], rules: pureRestrictions },
+  { files: ['libs/ha/src/**/*.ts', 'libs/topics/src/**/*.ts', 'libs/statestored-node/src/**/*.ts'], ignores: ['**/*.spec.ts'], rules: pureRestrictions },
 ];

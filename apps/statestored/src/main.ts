@@ -1,48 +1,55 @@
-import { decideDebugAction, parseDebugActions, statestoredFlags, type StatestoredFlags } from '@statestore-ha/config';
-import { createLogger, installShutdown, parseFlagsOrExit, json, startWebServer, type WebRoute, type WebRoutes } from '@statestore-ha/daemon';
-import { createRegistry, createStatestoredMetrics } from '@statestore-ha/metrics';
-import { StatestoreServiceService } from '@statestore-ha/proto';
-import { randomUUID } from 'node:crypto';
-import { haConfigFromFlags } from '@statestore-ha/ha';
-import type { StatestoredMetrics } from '@statestore-ha/metrics';
-import { StatestoreHaServiceService } from '@statestore-ha/proto';
-import type { Logger } from '@statestore-ha/daemon';
+import { randomInt, randomUUID } from 'node:crypto';
+import { statestoredFlags, type StatestoredFlags } from '@statestore-ha/config';
+import { createLogger, installShutdown, json, parseFlagsOrExit, startWebServer, type Logger, type WebRoute, type WebRoutes } from '@statestore-ha/daemon';
+import { createRegistry, createStatestoredMetrics, type StatestoredMetrics } from '@statestore-ha/metrics';
+import { StatestoreHaServiceService, StatestoreServiceService } from '@statestore-ha/proto';
+import {
+  catalogHaInfoPage,
+  haPage,
+  nodeConfigFromFlags,
+  roleSettled,
+  subscribersPage,
+  topicsOf,
+  topicsPage,
+  type NodeConfig,
+} from '@statestore-ha/statestored-node';
+import { GrpcHaPeerClient, haPeerService } from './grpc-ha-transport';
 import { startGrpcServer, type RunningGrpcServer } from './grpc-server';
-import { haPeerService } from './ha-peer-service';
-import { CatalogdHaRunner } from './catalogd-ha-runner';
-import { NO_DEBUG_ACTIONS, type DebugActionHook } from './first-attempt';
-import { HaRunner } from './ha-runner';
-import { metricsObserver, refreshTopicGauges } from './metrics-observer';
-import { ALWAYS_ACTIVE } from './role-view';
-import { Statestore } from './statestore';
+import { NodeRunner } from './node-runner';
 import { subscriberService } from './subscriber-service';
-import { subscribersPage, topicsPage } from './web-pages';
-
-/** With --enable_statestored_ha: the role machine's runner and the HA port (Impala's InitStatestoreHa). */
-function haRunner(flags: StatestoredFlags, statestoreId: string, metrics: StatestoredMetrics, log: Logger, debugAction: DebugActionHook): HaRunner {
-  const selfAddress = `${flags.hostname}:${flags.state_store_ha_port}`;
-  const peerAddress = `${flags.state_store_peer_host}:${flags.state_store_peer_ha_port}`;
-  return new HaRunner({
-    config: haConfigFromFlags(flags, { statestoreId, selfAddress, peerAddress }),
-    peerAddress,
-    // A reply later than the next monitoring tick counts as missed anyway; keep RPCs from piling up.
-    rpcTimeoutMs: Math.min(flags.statestore_update_statestore_tcp_timeout_seconds * 1000, Math.max(1000, 2 * flags.statestore_ha_heartbeat_monitoring_frequency_ms)),
-    resendIntervalMs: flags.update_statestore_rpc_resend_interval_ms,
-    metrics,
-    log,
-    debugAction,
-  });
-}
 
 /**
- * The --debug_actions hooks on first attempts (Impala's DebugAction), drawing from Math.random
- * as Impala draws from rand(). The flag was validated when parsed, so a problem here cannot occur.
+ * Test-only --debug_actions are loud: a warning at start naming each, and a metric while set, so
+ * nobody runs one in production unawares (Impala logs every debug action it fires).
  */
-function debugActionHook(flags: StatestoredFlags): { hook: DebugActionHook; disableNetwork: boolean } {
-  const parsed = parseDebugActions(flags.debug_actions);
-  if (!parsed.ok || parsed.value.actions.length === 0) return { hook: NO_DEBUG_ACTIONS, disableNetwork: parsed.ok && parsed.value.disableStatestoreNetwork };
-  const actions = parsed.value;
-  return { hook: (label) => decideDebugAction(actions, label, Math.random), disableNetwork: actions.disableStatestoreNetwork };
+function announceDebugActions(config: NodeConfig, metrics: StatestoredMetrics, log: Logger): void {
+  const d = config.debugActions;
+  const entries = [
+    ...(d.disableStatestoreNetwork ? ['DISABLE_STATESTORE_NETWORK'] : []),
+    ...(d.unsafeSkipMajorityCheck ? ['STATESTORE_HA_UNSAFE_SKIP_MAJORITY_CHECK'] : []),
+    ...d.actions.map((a) => a.label),
+  ];
+  for (const action of entries) {
+    metrics.debugActionEnabled.set({ action }, 1);
+    log.warn({ action }, 'TEST-ONLY debug action enabled: this statestored is not fit for production');
+  }
+}
+
+/** Topic sizes are read when scraped, not kept up to date on every write (the topic set is small). */
+function refreshTopicGauges(metrics: StatestoredMetrics, runner: NodeRunner): void {
+  for (const t of topicsOf(runner.state)) {
+    const st = t.stats();
+    metrics.topicEntries.set({ topic: t.name }, st.numEntries);
+    metrics.topicSizeBytes.set({ topic: t.name }, st.totalSizeBytes);
+  }
+}
+
+function nodeConfig(flags: StatestoredFlags, statestoreId: string): NodeConfig {
+  return nodeConfigFromFlags(flags, {
+    statestoreId,
+    selfHaAddress: `${flags.hostname}:${flags.state_store_ha_port}`,
+    peerHaAddress: `${flags.state_store_peer_host}:${flags.state_store_peer_ha_port}`,
+  });
 }
 
 async function main(): Promise<void> {
@@ -50,95 +57,60 @@ async function main(): Promise<void> {
   const log = createLogger('statestored', flags.log_level);
   const registry = createRegistry('statestored');
   const metrics = createStatestoredMetrics(registry);
+  // Impala: a random UUID created once per process.
   const statestoreId = randomUUID();
-  const debugActions = debugActionHook(flags);
-  const ha = flags.enable_statestored_ha ? haRunner(flags, statestoreId, metrics, log, debugActions.hook) : undefined;
-  const core = new Statestore(
-    {
-      heartbeatFrequencyMs: flags.statestore_heartbeat_frequency_ms,
-      maxMissedHeartbeats: flags.statestore_max_missed_heartbeats,
-      updateFrequencyMs: flags.statestore_update_frequency_ms,
-      priorityUpdateFrequencyMs: flags.statestore_priority_update_frequency_ms,
-      maxSubscribers: flags.statestore_max_subscribers,
-      updateTimeoutMs: flags.statestore_update_tcp_timeout_seconds * 1000,
-      maxTopicValueBytes: flags.statestore_max_topic_value_bytes,
-      enableCatalogdHa: flags.enable_catalogd_ha,
-    },
-    ha ?? ALWAYS_ACTIVE,
-    metricsObserver(metrics),
-    log,
-    Date.now,
-    statestoreId,
-  );
-  ha?.attach(core);
-  // Always on: without --enable_catalogd_ha the election makes every registering catalogd active
-  // (Impala), and coordinators still learn its address from the notification.
-  const catalogdHa = new CatalogdHaRunner({
-    election: {
-      enabled: flags.enable_catalogd_ha,
-      useSubscriberIdAsPriority: flags.use_subscriber_id_as_catalogd_priority,
-      preemptionWaitMs: flags.catalogd_ha_preemption_wait_period_ms,
-    },
-    monitoringIntervalMs: flags.active_catalogd_designation_monitoring_interval_ms,
-    resendIntervalMs: flags.update_catalogd_rpc_resend_interval_ms,
-    role: ha ?? ALWAYS_ACTIVE,
-    metrics,
-    log,
-    debugAction: debugActions.hook,
-  });
-  catalogdHa.attach(core);
-  // Without HA the lone statestored is the active one (Impala: statestore.active-status).
-  if (!ha) metrics.isActive.set(1);
-  let ready = false;
+  const config = nodeConfig(flags, statestoreId);
+  announceDebugActions(config, metrics, log);
+  const peer = config.ha
+    ? new GrpcHaPeerClient({
+        peerAddress: `${flags.state_store_peer_host}:${flags.state_store_peer_ha_port}`,
+        rpcTimeoutMs: flags.statestore_ha_client_rpc_timeout_ms,
+        connTimeoutMs: flags.statestore_ha_client_rpc_conn_timeout_ms,
+      })
+    : null;
+  const runner = new NodeRunner({ config, seed: randomInt(2 ** 32), peer, metrics, log });
 
-  const debugNetwork = debugActions.disableNetwork;
   const routes: WebRoutes = new Map<string, WebRoute>([
     // Impala: 503 until the subscriber service is up (with HA, after the role is settled).
-    ['GET /healthz', () => (ready ? { status: 200, body: 'OK\n' } : { status: 503, body: 'starting\n' })],
+    ['GET /healthz', () => (grpc !== undefined && roleSettled(runner.state) ? { status: 200, body: 'OK\n' } : { status: 503, body: 'starting\n' })],
     [
       'GET /metrics',
       async () => {
-        refreshTopicGauges(metrics, core);
+        refreshTopicGauges(metrics, runner);
         return { status: 200, body: await registry.metrics(), contentType: registry.contentType };
       },
     ],
-    ['GET /subscribers', () => json(200, subscribersPage(core, Date.now()))],
-    ['GET /topics', () => json(200, topicsPage(core))],
-    ['GET /ha', () => json(ha ? 200 : 404, ha ? ha.status() : { error: 'statestored HA is not enabled (--enable_statestored_ha)' })],
+    ['GET /subscribers', () => json(200, subscribersPage(runner.state, Date.now()))],
+    ['GET /topics', () => json(200, topicsPage(runner.state))],
+    [
+      'GET /ha',
+      () => {
+        const page = haPage(runner.state, Date.now());
+        return page ? json(200, page) : json(404, { error: 'statestored HA is not enabled (--enable_statestored_ha)' });
+      },
+    ],
     // Impala: 404 unless catalogd HA is enabled.
-    ['GET /catalog_ha_info', () => {
-      const page = catalogdHa.page();
-      return page ? json(200, page) : json(404, { error: 'catalogd HA is not enabled (--enable_catalogd_ha)' });
-    }],
+    [
+      'GET /catalog_ha_info',
+      () => {
+        const page = catalogHaInfoPage(runner.state);
+        return page ? json(200, page) : json(404, { error: 'catalogd HA is not enabled (--enable_catalogd_ha)' });
+      },
+    ],
   ]);
+  let grpc: RunningGrpcServer | undefined;
   const web = await startWebServer({ host: flags.webserver_interface, port: flags.webserver_port, routes, log });
 
   let haServer: RunningGrpcServer | undefined;
-  if (ha) {
-    haServer = await startGrpcServer('0.0.0.0', flags.state_store_ha_port, [[StatestoreHaServiceService, haPeerService(ha)]]);
-    ha.start();
-    await ha.settled();
-  }
-  catalogdHa.start();
-  const grpc = await startGrpcServer('0.0.0.0', flags.state_store_port, [[StatestoreServiceService, subscriberService(core, log, debugNetwork)]]);
-  ready = true;
-  const timers = [
-    setInterval(() => core.heartbeatTick(), Math.max(5, Math.min(50, Math.floor(flags.statestore_heartbeat_frequency_ms / 4)))),
-    setInterval(() => core.updateTick(true), flags.statestore_priority_update_frequency_ms),
-    // The normal loop runs at the priority cadence: its period is enforced per subscriber.
-    setInterval(() => core.updateTick(false), Math.min(flags.statestore_priority_update_frequency_ms, flags.statestore_update_frequency_ms)),
-  ];
-
-  log.info({ statestoreId: core.statestoreId, grpcPort: grpc.port, webPort: web.port, ha: flags.enable_statestored_ha }, 'statestored started');
-
-  installShutdown(log, [
-    () => timers.forEach(clearInterval),
-    () => ha?.stop(),
-    () => catalogdHa.stop(),
-    () => grpc.shutdown(2000),
-    () => haServer?.shutdown(1000),
-    () => web.close(),
+  if (config.ha) haServer = await startGrpcServer('0.0.0.0', flags.state_store_ha_port, [[StatestoreHaServiceService, haPeerService(runner)]]);
+  runner.start();
+  await runner.settled();
+  grpc = await startGrpcServer('0.0.0.0', flags.state_store_port, [
+    [StatestoreServiceService, subscriberService(runner, log, config.debugActions.disableStatestoreNetwork, statestoreId)],
   ]);
+  log.info({ statestoreId, grpcPort: grpc.port, webPort: web.port, ha: flags.enable_statestored_ha }, 'statestored started');
+
+  installShutdown(log, [() => runner.stop(), () => grpc?.shutdown(2000), () => haServer?.shutdown(1000), () => web.close()]);
 }
 
 main().catch((err: unknown) => {

@@ -12,10 +12,10 @@ import {
   type StatestoreMessage,
   type SubscriberMessage,
 } from '@statestore-ha/proto';
-import { ALWAYS_ACTIVE } from './role-view';
-import { Statestore } from './statestore';
+import { liveSubscribers, networkDisabled, subscriberEntries } from '@statestore-ha/statestored-node';
+import type { NodeRunner } from './node-runner';
+import { testRunner } from './runner.spec-helper';
 import { subscriberService } from './subscriber-service';
-import { quietObserver } from './statestore.spec-helper';
 
 const log = createLogger('statestored', 'silent');
 
@@ -41,26 +41,24 @@ class FakeCall extends EventEmitter {
   }
 }
 
-function setup(debugNetworkActionAllowed = false): { core: Statestore; subscribe(): FakeCall; service: ReturnType<typeof subscriberService> } {
-  const core = new Statestore(
-    { heartbeatFrequencyMs: 1000, maxMissedHeartbeats: 10, updateFrequencyMs: 2000, priorityUpdateFrequencyMs: 100, maxSubscribers: 10, updateTimeoutMs: 10_000, maxTopicValueBytes: 1 << 20, enableCatalogdHa: false },
-    ALWAYS_ACTIVE,
-    quietObserver,
-    log,
-    () => 0,
-    'ss-svc',
-  );
-  const service = subscriberService(core, log, debugNetworkActionAllowed);
+function setup(debugNetworkActionAllowed = false): { runner: NodeRunner; subscribe(): FakeCall; service: ReturnType<typeof subscriberService>; advance(ms: number): void } {
+  const t = testRunner([]);
+  t.runner.start();
+  const service = subscriberService(t.runner, log, debugNetworkActionAllowed, 'ss-svc');
   return {
-    core,
+    runner: t.runner,
     service,
     subscribe: () => {
       const call = new FakeCall();
       service.subscribe(call as unknown as ServerDuplexStream<SubscriberMessage, StatestoreMessage>);
       return call;
     },
+    advance: (ms) => t.clock.runUntil(t.clock.now() + ms),
   };
 }
+
+const live = (r: NodeRunner): number => liveSubscribers(r.state);
+const links = (r: NodeRunner): Array<number | null> => [...subscriberEntries(r.state)].map((e) => e.link);
 
 const register = (patch: Partial<RegisterRequest> = {}): SubscriberMessage => ({
   kind: {
@@ -91,8 +89,8 @@ describe('subscriberService.subscribe', () => {
     const s = setup();
     const call = s.subscribe();
     call.receive(register());
-    expect(s.core.liveSubscribers).toBe(1);
-    expect(call.written[0]?.kind).toMatchObject({ $case: 'register', value: { statestoreId: 'ss-svc', statestoreIsActive: true } });
+    expect(live(s.runner)).toBe(1);
+    expect(call.written[0]?.kind).toMatchObject({ $case: 'register', value: { statestoreId: 'ss1-id', statestoreIsActive: true, registrationId: 'reg-1' } });
     expect(call.errors).toEqual([]);
   });
 
@@ -101,7 +99,7 @@ describe('subscriberService.subscribe', () => {
     const call = s.subscribe();
     call.receive(register({ subscriberId: '' }));
     expect(call.errors).toEqual([{ code: status.INVALID_ARGUMENT, details: 'subscriber_id must not be empty' }]);
-    expect(s.core.liveSubscribers).toBe(0);
+    expect(live(s.runner)).toBe(0);
   });
 
   it('refuses anything but register as the first message with FAILED_PRECONDITION', () => {
@@ -111,7 +109,7 @@ describe('subscriberService.subscribe', () => {
     expect(call.errors).toEqual([{ code: status.FAILED_PRECONDITION, details: 'the first message of a Subscribe stream must be register, got heartbeat' }]);
     // The stream is over: a register after that is ignored.
     call.receive(register());
-    expect(s.core.liveSubscribers).toBe(0);
+    expect(live(s.runner)).toBe(0);
   });
 
   it('refuses a second register on the same stream', () => {
@@ -120,7 +118,7 @@ describe('subscriberService.subscribe', () => {
     call.receive(register());
     call.receive(register({ subscriberId: 'other' }));
     expect(call.errors).toEqual([{ code: status.FAILED_PRECONDITION, details: 'this stream is already registered as impalad@h:27000; open a new stream to register again' }]);
-    expect([...s.core.subscribers()].map((x) => x.subscriberId)).toEqual(['impalad@h:27000']);
+    expect([...subscriberEntries(s.runner.state)].map((x) => x.subscriberId)).toEqual(['impalad@h:27000']);
   });
 
   it('ignores an empty message', () => {
@@ -129,16 +127,16 @@ describe('subscriberService.subscribe', () => {
     call.receive({});
     expect(call.errors).toEqual([]);
     call.receive(register());
-    expect(s.core.liveSubscribers).toBe(1);
+    expect(live(s.runner)).toBe(1);
   });
 
-  it('hands a publish to the core and writes its PublishResult', () => {
+  it('hands a publish to the node and writes its PublishResult', () => {
     const s = setup();
     const call = s.subscribe();
     call.receive(register());
     call.receive({ kind: { $case: 'publish', value: { seq: 4, topicUpdates: [{ topicName: 'catalog-update', topicEntries: [{ key: 'k', value: Buffer.from('v'), deleted: false }], isDelta: true }] } } });
     expect(call.written.at(-1)).toEqual({ kind: { $case: 'publishResult', value: { seq: 4, accepted: true, code: status.OK, message: '' } } });
-    expect(s.core.topics.topic('catalog-update')?.get('k')?.deleted).toBe(false);
+    expect(s.runner.state.topics.topic('catalog-update')?.get('k')?.deleted).toBe(false);
   });
 
   it('drops the registration at once on Unregister and ends the stream', () => {
@@ -146,12 +144,12 @@ describe('subscriberService.subscribe', () => {
     const call = s.subscribe();
     call.receive(register());
     call.receive({ kind: { $case: 'unregister', value: {} } });
-    expect(s.core.liveSubscribers).toBe(0);
+    expect(live(s.runner)).toBe(0);
     expect(call.ended).toBe(true);
     // Nothing more is taken from this stream, not even as an error.
     call.receive(register());
     call.receive({ kind: { $case: 'publish', value: { seq: 1, topicUpdates: [] } } });
-    expect(s.core.liveSubscribers).toBe(0);
+    expect(live(s.runner)).toBe(0);
     expect(call.errors).toEqual([]);
     expect(call.written.filter((m) => m.kind?.$case === 'publishResult')).toEqual([]);
   });
@@ -162,9 +160,13 @@ describe('subscriberService.subscribe', () => {
     call.receive(register());
     call.emit('end');
     expect(call.ended).toBe(true);
-    expect(s.core.liveSubscribers).toBe(1);
-    expect([...s.core.subscribers()][0]?.link).toBeUndefined();
-    expect(s.core.sendTo('impalad@h:27000', { kind: { $case: 'heartbeat', value: { seq: 1, requestStatestoreConnState: false } } })).toBe(false);
+    expect(live(s.runner)).toBe(1);
+    expect(links(s.runner)).toEqual([null]);
+    // Nothing goes to the ended stream: its heartbeats count as missed instead.
+    const before = call.written.length;
+    s.advance(3000);
+    expect(call.written).toHaveLength(before);
+    expect([...subscriberEntries(s.runner.state)][0]?.heartbeat.detector.missed).toBeGreaterThan(0);
   });
 
   it('a cancelled stream detaches the link the same way', () => {
@@ -172,8 +174,8 @@ describe('subscriberService.subscribe', () => {
     const call = s.subscribe();
     call.receive(register());
     call.emit('cancelled');
-    expect(s.core.liveSubscribers).toBe(1);
-    expect([...s.core.subscribers()][0]?.link).toBeUndefined();
+    expect(live(s.runner)).toBe(1);
+    expect(links(s.runner)).toEqual([null]);
   });
 
   it('does not write to a stream it closed', () => {
@@ -185,19 +187,23 @@ describe('subscriberService.subscribe', () => {
     second.receive(register());
     expect(first.errors.map((e) => e.code)).toEqual([status.ABORTED]);
     const before = first.written.length;
-    // ... and a message meant for the id goes to the new stream only.
-    s.core.sendTo('impalad@h:27000', { kind: { $case: 'heartbeat', value: { seq: 9, requestStatestoreConnState: false } } });
+    // ... and what the node sends the id goes to the new stream only.
+    s.advance(3000);
     expect(first.written).toHaveLength(before);
-    expect(second.written.at(-1)?.kind?.$case).toBe('heartbeat');
+    expect(second.written.some((m) => m.kind?.$case === 'heartbeat')).toBe(true);
   });
 
-  it('ignores everything while the debug network action has the network disabled', () => {
+  it('refuses registrations with UNAVAILABLE, and ignores everything else, while the debug network action has the network disabled', () => {
     const s = setup();
-    s.core.setNetworkDisabled(true);
     const call = s.subscribe();
     call.receive(register());
-    expect(s.core.liveSubscribers).toBe(0);
-    expect(call.written).toEqual([]);
+    s.runner.setNetworkDisabled(true);
+    call.receive({ kind: { $case: 'publish', value: { seq: 2, topicUpdates: [] } } });
+    expect(call.written.filter((m) => m.kind?.$case === 'publishResult')).toEqual([]);
+    const other = s.subscribe();
+    other.receive(register({ subscriberId: 'other' }));
+    expect(other.errors).toEqual([{ code: status.UNAVAILABLE, details: 'statestore network is disabled by the DISABLE_STATESTORE_NETWORK debug action' }]);
+    expect(live(s.runner)).toBe(1);
   });
 });
 
@@ -213,7 +219,7 @@ describe('subscriberService.getProtocolVersion', () => {
   it('refuses an older version with FAILED_PRECONDITION, and everything with the network disabled with UNAVAILABLE', () => {
     const s = setup();
     expect(unary<GetProtocolVersionRequest, GetProtocolVersionResponse>(s.service.getProtocolVersion, { protocolVersion: CURRENT_PROTOCOL_VERSION - 1 }).err?.code).toBe(status.FAILED_PRECONDITION);
-    s.core.setNetworkDisabled(true);
+    s.runner.setNetworkDisabled(true);
     expect(unary<GetProtocolVersionRequest, GetProtocolVersionResponse>(s.service.getProtocolVersion, { protocolVersion: CURRENT_PROTOCOL_VERSION }).err?.code).toBe(status.UNAVAILABLE);
   });
 });
@@ -223,14 +229,14 @@ describe('subscriberService.setStatestoreDebugAction', () => {
     const s = setup(false);
     const out = unary<SetStatestoreDebugActionRequest, SetStatestoreDebugActionResponse>(s.service.setStatestoreDebugAction, { protocolVersion: CURRENT_PROTOCOL_VERSION, disableNetwork: true });
     expect(out.err?.code).toBe(status.PERMISSION_DENIED);
-    expect(s.core.isNetworkDisabled()).toBe(false);
+    expect(networkDisabled(s.runner.state)).toBe(false);
   });
 
   it('switches the network off and on when allowed', () => {
     const s = setup(true);
     expect(unary<SetStatestoreDebugActionRequest, SetStatestoreDebugActionResponse>(s.service.setStatestoreDebugAction, { protocolVersion: CURRENT_PROTOCOL_VERSION, disableNetwork: true })).toEqual({ err: null, value: {} });
-    expect(s.core.isNetworkDisabled()).toBe(true);
+    expect(networkDisabled(s.runner.state)).toBe(true);
     unary<SetStatestoreDebugActionRequest, SetStatestoreDebugActionResponse>(s.service.setStatestoreDebugAction, { protocolVersion: CURRENT_PROTOCOL_VERSION, disableNetwork: false });
-    expect(s.core.isNetworkDisabled()).toBe(false);
+    expect(networkDisabled(s.runner.state)).toBe(false);
   });
 });

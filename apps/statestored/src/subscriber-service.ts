@@ -10,89 +10,66 @@ import {
   type SubscriberMessage,
 } from '@statestore-ha/proto';
 import type { Logger } from '@statestore-ha/daemon';
-import type { Statestore } from './statestore';
-import type { SessionLink, SubscriberSession } from './subscriber-session';
+import type { NodeRunner, SessionLink } from './node-runner';
+import { upFromWire } from './wire-mapping';
 
 function statusError(code: status, details: string): Partial<ServiceError> {
   return { code, details, message: details };
 }
 
 /**
- * gRPC plumbing of StatestoreService: turns stream events into calls on the Statestore core and
- * nothing else. Bad input ends only the offending stream, with a status that says why.
+ * gRPC plumbing of StatestoreService: every stream message becomes an event for the node, and
+ * nothing else. Bad input ends only the offending stream, with the status the node's reason maps
+ * to (wire-mapping.ts).
  */
-export function subscriberService(core: Statestore, log: Logger, debugNetworkActionAllowed: boolean): StatestoreServiceServer {
+export function subscriberService(runner: NodeRunner, log: Logger, debugNetworkActionAllowed: boolean, statestoreId: string): StatestoreServiceServer {
   return {
     getProtocolVersion(call: ServerUnaryCall<GetProtocolVersionRequest, GetProtocolVersionResponse>, cb: sendUnaryData<GetProtocolVersionResponse>) {
-      if (core.isNetworkDisabled()) return cb(statusError(status.UNAVAILABLE, 'statestore network is disabled'));
-      if (call.request.protocolVersion < CURRENT_PROTOCOL_VERSION) {
-        return cb(statusError(status.FAILED_PRECONDITION, `protocol version ${call.request.protocolVersion} is older than ${CURRENT_PROTOCOL_VERSION}`));
-      }
-      cb(null, { protocolVersion: CURRENT_PROTOCOL_VERSION, statestoreId: core.statestoreId });
+      const a = runner.protocolVersion(call.request.protocolVersion);
+      if (a.refusal !== null) return cb(statusError(a.refusal === 'networkDisabled' ? status.UNAVAILABLE : status.FAILED_PRECONDITION, a.message));
+      cb(null, { protocolVersion: CURRENT_PROTOCOL_VERSION, statestoreId });
     },
 
     setStatestoreDebugAction(call: ServerUnaryCall<SetStatestoreDebugActionRequest, SetStatestoreDebugActionResponse>, cb: sendUnaryData<SetStatestoreDebugActionResponse>) {
       if (!debugNetworkActionAllowed) {
         return cb(statusError(status.PERMISSION_DENIED, 'start statestored with --debug_actions=DISABLE_STATESTORE_NETWORK to allow this test-only action'));
       }
-      if (call.request.disableNetwork !== undefined) core.setNetworkDisabled(call.request.disableNetwork);
+      if (call.request.disableNetwork !== undefined) runner.setNetworkDisabled(call.request.disableNetwork);
       cb(null, {});
     },
 
     subscribe(call: ServerDuplexStream<SubscriberMessage, StatestoreMessage>) {
-      let session: SubscriberSession | undefined;
       let ended = false;
-      const link: SessionLink = {
+      const session: SessionLink = {
         send: (msg) => (ended ? false : call.write(msg)),
         onDrain: (fn) => void call.once('drain', fn),
         close: (code, message) => {
           if (ended) return;
           ended = true;
-          call.emit('error', statusError(code, message));
+          if (code === null) call.end();
+          else call.emit('error', statusError(code, message));
         },
       };
+      const link = runner.openLink(session);
       const closed = (): void => {
-        if (session) core.linkClosed(session, link);
         ended = true;
+        runner.closed(link);
       };
-
-      call.on('data', (msg: SubscriberMessage) => {
-        if (ended || core.isNetworkDisabled()) return;
-        const kind = msg.kind;
-        if (kind === undefined) {
-          log.warn({ subscriberId: session?.subscriberId }, 'empty subscriber message ignored');
+      call.on('data', (wire: SubscriberMessage) => {
+        if (ended) return;
+        const msg = upFromWire(wire);
+        if (msg === undefined) {
+          log.warn({ link }, 'empty subscriber message ignored');
           return;
         }
-        if (kind.$case === 'register') {
-          if (session) return link.close(status.FAILED_PRECONDITION, `this stream is already registered as ${session.subscriberId}; open a new stream to register again`);
-          const out = core.register(kind.value, link);
-          if ('code' in out) return link.close(out.code, out.message);
-          session = out;
-          return;
-        }
-        if (!session) return link.close(status.FAILED_PRECONDITION, `the first message of a Subscribe stream must be register, got ${kind.$case}`);
-        switch (kind.$case) {
-          case 'heartbeat':
-            return core.heartbeatAnswered(session, kind.value);
-          case 'updateState':
-            return core.updateAnswered(session, kind.value);
-          case 'publish':
-            return core.published(session, kind.value);
-          case 'role':
-          case 'catalogd':
-            return core.notificationAnswered(session, kind);
-          case 'unregister':
-            core.unregister(session, 'subscriber unregistered itself');
-            ended = true;
-            return call.end();
-        }
+        runner.received(link, msg);
       });
       call.on('end', () => {
         closed();
         call.end();
       });
       call.on('error', (err) => {
-        log.debug({ err: err.message, subscriberId: session?.subscriberId }, 'subscriber stream error');
+        log.debug({ err: err.message, link }, 'subscriber stream error');
         closed();
       });
       call.on('cancelled', closed);

@@ -4,14 +4,12 @@ export { catalogdFlags } from './catalogd-flags';
 export { impaladFlags } from './impalad-flags';
 export { FlagSet } from './flag-set';
 export { ConfigError, ConfigErrors } from './config-error';
-export { parseDebugActions, debugActionFor, decideDebugAction, DISABLE_STATESTORE_NETWORK, NO_DEBUG_ACTION, STATESTORED_DEBUG_ACTION_LABELS } from './debug-actions';
 export { LOG_LEVELS } from './daemon-flags';
 export type { StatestoredFlags } from './statestored-flags';
 export type { CatalogdFlags } from './catalogd-flags';
 export type { ImpaladFlags } from './impalad-flags';
 export type { SubscriberFlags } from './subscriber-flags';
 export type { LogLevel } from './daemon-flags';
-export type { DebugAction, DebugActions, DebugActionLabel, DebugActionOutcome, DebugCommand, ParsedDebugActions } from './debug-actions';
 
 // Below: the table's types, for code that reads specs (docs, tests); not needed to run a daemon.
 export { MAX_TIMER_MS } from './flag-spec';

@@ -2,7 +2,7 @@ import { catalogdHaSpec, statePortSpec, statestoredHaSpec } from './cluster-flag
 import { ConfigError } from './config-error';
 import { distinctPorts, endpointKey, type CrossFieldCheck } from './cross-field-check';
 import { daemonFlagSpecs, type DaemonFlagSpecs } from './daemon-flags';
-import { parseDebugActions } from './debug-actions';
+import { parseDebugActions } from '@statestore-ha/statestored-node';
 import { boolFlag, countFlag, millisFlag, portFlag, secondsFlag, stringFlag, type FlagValues } from './flag-spec';
 import { FlagSet } from './flag-set';
 
@@ -37,20 +37,27 @@ const haSpecs = {
   // Impala's help says 0 means "retry forever", but SendHaHandshake's loop then makes no attempt
   // at all and the statestored starts active without looking for its peer: refuse 0.
   statestore_peer_cnxn_attempts: countFlag(10, 'Handshake attempts to reach the peer at startup and in recovery mode.'),
-  // statestore.cc sets it to preemption wait / attempts whenever attempts > 0, which here is
-  // always: the flag exists so that Impala command lines parse, and libs/ha derives the pause.
-  statestore_peer_cnxn_retry_interval_ms: millisFlag(
-    1000,
-    'Pause (ms) between handshake attempts to the peer. As in Impala, replaced by statestore_ha_preemption_wait_period_ms / statestore_peer_cnxn_attempts.',
-  ),
-  statestore_ha_client_rpc_timeout_ms: millisFlag(300000, 'Deadline (ms) of one RPC to the peer statestored.'),
+  // statestore.cc overwrites it with preemption wait / attempts whenever attempts > 0, which
+  // here is always (0 attempts is refused): it can never act, so only its default is accepted,
+  // and an Impala command line that sets it is told what to set instead.
+  statestore_peer_cnxn_retry_interval_ms: {
+    ...millisFlag(1000, 'Not settable: as in Impala, the pause between handshake attempts is statestore_ha_preemption_wait_period_ms / statestore_peer_cnxn_attempts.'),
+    validate: (v: number) =>
+      v === 1000
+        ? undefined
+        : 'not supported: Impala replaces it with statestore_ha_preemption_wait_period_ms / statestore_peer_cnxn_attempts; set those instead',
+  },
+  statestore_ha_client_rpc_timeout_ms: millisFlag(300000, 'Deadline (ms) of one HA RPC (handshake, HA heartbeat) to the peer statestored.'),
   // 0 is Impala's "no separate connect timeout": the RPC deadline above bounds the connect too.
   statestore_ha_client_rpc_conn_timeout_ms: millisFlag(
     0,
-    'Connect timeout (ms) to the peer statestored; 0 means only statestore_ha_client_rpc_timeout_ms bounds it.',
+    'How long (ms) an HA RPC waits for the connection to the peer statestored before it fails; 0 means only statestore_ha_client_rpc_timeout_ms bounds it.',
     0,
   ),
-  statestore_update_statestore_tcp_timeout_seconds: secondsFlag(3, 'Deadline (s) of one role notification (UpdateStatestoredRole) to a subscriber.'),
+  statestore_update_statestore_tcp_timeout_seconds: secondsFlag(
+    3,
+    'Deadline (s) of one role notification (UpdateStatestoredRole) to a subscriber: unanswered this long, it counts as failed and is resent.',
+  ),
   update_statestore_rpc_resend_interval_ms: millisFlag(100, 'Period (ms) at which a new active resends role notifications that failed.'),
 };
 
@@ -61,7 +68,10 @@ const subscriberHandlingSpecs = {
     'Consecutive failed heartbeats after which a subscriber is dropped and its transient entries deleted.',
   ),
   statestore_heartbeat_frequency_ms: millisFlag(1000, 'Period (ms) between heartbeats to each subscriber.'),
-  statestore_heartbeat_tcp_timeout_seconds: secondsFlag(3, 'Seconds a heartbeat may go unanswered before it counts as missed.'),
+  statestore_heartbeat_tcp_timeout_seconds: secondsFlag(
+    3,
+    'Seconds a heartbeat may go unanswered before it counts as missed; the next one goes a period later (a hung subscriber is dropped after max_missed x (this + period)).',
+  ),
   statestore_update_frequency_ms: millisFlag(2000, 'Period (ms) of topic updates for non-priority topics (catalog-update).'),
   statestore_priority_update_frequency_ms: millisFlag(
     100,
@@ -69,9 +79,15 @@ const subscriberHandlingSpecs = {
   ),
   // At least 1: with 0 every registration is refused and the statestored serves nobody.
   statestore_max_subscribers: countFlag(10000, 'Registrations beyond this many subscribers are refused ("Maximum subscriber limit reached").'),
-  statestore_update_tcp_timeout_seconds: secondsFlag(300, 'Deadline (s) of one topic update to a subscriber.'),
-  statestore_update_catalogd_tcp_timeout_seconds: secondsFlag(3, 'Deadline (s) of one active-catalogd notification to a subscriber.'),
-  heartbeat_monitoring_frequency_ms: millisFlag(60000, 'Period (ms) of the log line counting subscribers that answered a heartbeat.'),
+  statestore_update_tcp_timeout_seconds: secondsFlag(300, 'Deadline (s) of one topic update to a subscriber: unanswered this long, the same range is sent again.'),
+  statestore_update_catalogd_tcp_timeout_seconds: secondsFlag(
+    3,
+    'Deadline (s) of one active-catalogd notification (UpdateCatalogd) to a subscriber: unanswered this long, it counts as failed and is resent.',
+  ),
+  heartbeat_monitoring_frequency_ms: millisFlag(
+    60000,
+    'Period (ms) of the log line and the statestore_subscribers_received_heartbeat gauge counting subscribers that answered a heartbeat meanwhile.',
+  ),
   // Ours, not Impala's: Thrift had no limit, but a gRPC message must fit in a signed 32-bit length,
   // and the apps must raise grpc-js's 4 MiB receive limit to at least this.
   statestore_max_topic_value_bytes: {
@@ -95,16 +111,12 @@ const catalogdHaSpecs = {
 };
 
 const testOnlySpecs = {
-  debug_actions: stringFlag('', 'TEST ONLY: fault hooks, DISABLE_STATESTORE_NETWORK or LABEL:FAIL|SLEEP|JITTER@param entries joined by |.', {
+  debug_actions: stringFlag('', 'TEST ONLY: fault hooks, DISABLE_STATESTORE_NETWORK, STATESTORE_HA_UNSAFE_SKIP_MAJORITY_CHECK or LABEL:FAIL|SLEEP|JITTER@param entries joined by |; each is logged at start and exported as statestore_debug_action_enabled.', {
     validate: (v) => {
       const parsed = parseDebugActions(v);
       return parsed.ok ? undefined : parsed.problems.join('; ');
     },
   }),
-  statestore_ha_unsafe_skip_majority_check: boolFlag(
-    false,
-    'TEST ONLY: takeover without the subscriber-majority check, so the chaos harness can prove it catches that bug.',
-  ),
 };
 
 export type StatestoredFlags = FlagValues<DaemonFlagSpecs & typeof haSpecs & typeof subscriberHandlingSpecs & typeof catalogdHaSpecs & typeof testOnlySpecs>;
@@ -153,8 +165,8 @@ const checks: readonly CrossFieldCheck<StatestoredFlags>[] = [
   distinctPorts<StatestoredFlags>(['state_store_port', 'webserver_port'], (f) => !f.enable_statestored_ha),
   distinctPorts<StatestoredFlags>(['state_store_port', 'state_store_ha_port', 'webserver_port'], (f) => f.enable_statestored_ha),
   // Not checked: statestore_heartbeat_tcp_timeout_seconds against statestore_heartbeat_frequency_ms.
-  // Impala schedules the next heartbeat when the previous one returns (DoSubscriberUpdate), so a
-  // timeout longer than the period only slows the schedule; it breaks nothing.
+  // As Impala (DoSubscriberUpdate), the next heartbeat goes when the previous one returns or
+  // times out, so a timeout longer than the period only slows detection of a hung subscriber.
 ];
 
 export const statestoredFlags = new FlagSet<StatestoredFlags>({

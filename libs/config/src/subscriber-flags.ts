@@ -37,7 +37,7 @@ export function subscriberFlagSpecs(defaultSubscriberPort: number) {
       true,
       'Keep retrying in the background when no statestored answers at startup, instead of exiting.',
     ),
-    statestore_client_rpc_timeout_ms: millisFlag(300000, 'Deadline (ms) of one RPC from this subscriber to a statestored.'),
+    statestore_client_rpc_timeout_ms: millisFlag(300000, 'Deadline (ms) of a registration reply and of a publish answer from a statestored; past it the attempt fails and is retried.'),
   };
 }
 

@@ -52,6 +52,15 @@ export const METRIC_DEFINITIONS = {
     help: 'Size of the topic: keys plus values (bytes; Impala statestore.total-topic-size-bytes, per topic).',
     labelNames: ['topic'],
   },
+  statestoreSubscribersReceivedHeartbeat: {
+    name: 'statestore_subscribers_received_heartbeat',
+    help: 'Subscribers that answered a heartbeat in the last heartbeat_monitoring_frequency_ms (count; Impala statestore.subscribers-received-heartbeat).',
+  },
+  statestoreDebugActionEnabled: {
+    name: 'statestore_debug_action_enabled',
+    help: '1 for each test-only --debug_actions entry this statestored was started with (a production statestored exports none); action is the entry, e.g. STATESTORE_HA_UNSAFE_SKIP_MAJORITY_CHECK.',
+    labelNames: ['action'],
+  },
   statestoreClearTopicEntriesRequestsTotal: {
     name: 'statestore_clear_topic_entries_requests_total',
     help: 'Topic deltas from subscribers asking to clear a topic before their full republish (count; Impala statestore.num-clear-topic-entries-requests).',

@@ -23,6 +23,8 @@ describe('createStatestoredMetrics', () => {
       statestore_topic_update_duration_seconds: 'histogram',
       statestore_topic_entries: 'gauge',
       statestore_topic_size_bytes: 'gauge',
+      statestore_subscribers_received_heartbeat: 'gauge',
+      statestore_debug_action_enabled: 'gauge',
       statestore_clear_topic_entries_requests_total: 'counter',
       statestore_subscriber_registrations_rejected_total: 'counter',
       statestore_is_active: 'gauge',

@@ -12,6 +12,9 @@ export interface StatestoredMetrics {
   readonly topicUpdateDuration: Histogram<'priority'>;
   readonly topicEntries: Gauge<'topic'>;
   readonly topicSizeBytes: Gauge<'topic'>;
+  readonly subscribersReceivedHeartbeat: Gauge;
+  /** Label action: a --debug_actions entry (test-only; set once at start). */
+  readonly debugActionEnabled: Gauge<'action'>;
   readonly clearTopicEntriesRequests: Counter;
   readonly registrationsRejected: Counter<'reason'>;
   readonly isActive: Gauge;
@@ -37,6 +40,8 @@ export function createStatestoredMetrics(registry: Registry): StatestoredMetrics
     topicUpdateDuration: defineHistogram(registry, M.statestoreTopicUpdateDurationSeconds),
     topicEntries: defineGauge(registry, M.statestoreTopicEntries),
     topicSizeBytes: defineGauge(registry, M.statestoreTopicSizeBytes),
+    subscribersReceivedHeartbeat: defineGauge(registry, M.statestoreSubscribersReceivedHeartbeat),
+    debugActionEnabled: defineGauge(registry, M.statestoreDebugActionEnabled),
     clearTopicEntriesRequests: defineCounter(registry, M.statestoreClearTopicEntriesRequestsTotal),
     registrationsRejected: defineCounter(registry, M.statestoreSubscriberRegistrationsRejectedTotal),
     isActive: defineGauge(registry, M.statestoreIsActive),

@@ -9,6 +9,7 @@ import type {
   RoleChangeReason,
   TakeoverVerdict,
 } from '@statestore-ha/ha';
+import type { DebugActionLabel } from './debug-actions';
 import type { CloseReason, DownMessage, HaHeartbeatReply, HaHeartbeatRequest, HaRefusal, LinkId } from './messages';
 
 /** The notification rounds of "send until acknowledged" (notices.ts). */
@@ -69,8 +70,21 @@ export type NodeEffect =
   | { readonly kind: 'notices'; readonly notice: NoticeKind; readonly result: NoticeResult; readonly count: number }
   | { readonly kind: 'noticeRoundStarted'; readonly notice: NoticeKind; readonly value: number; readonly receivers: number }
   | { readonly kind: 'noticeRoundDone'; readonly notice: NoticeKind; readonly value: number; readonly durationMs: number }
-  /** A --debug_actions entry acted on an attempt (failed or delayed it). */
-  | { readonly kind: 'debugActionApplied'; readonly label: string; readonly action: string; readonly target: string }
+  /**
+   * --debug_actions acted on first attempts: `failed` of them failed and `delayed` held back, by
+   * `entry` (e.g. SEND_UPDATE_STATESTORED_RPC_FIRST_ATTEMPT:FAIL@1). One per notice round, one
+   * per held attempt that fails after its delay, one per handshake (with its seq).
+   */
+  | {
+      readonly kind: 'debugActionApplied';
+      readonly label: DebugActionLabel;
+      readonly entry: string;
+      readonly failed: number;
+      readonly delayed: number;
+      readonly notice: NoticeKind | null;
+      /** The notice round's value or the handshake's seq. */
+      readonly value: number;
+    }
   // ---- catalogd HA ----
   | {
       readonly kind: 'catalogdDesignated';

@@ -96,8 +96,6 @@ export interface LoopSchedule {
   heartbeatsAtMs: number;
   updatesAtMs: number;
   catalogdAtMs: number;
-  roleNoticesAtMs: number;
-  catalogdNoticesAtMs: number;
   summaryAtMs: number;
 }
 

@@ -5,25 +5,26 @@
  * version) and a set of receivers. Each receiver is sent the round's message; an attempt that
  * cannot go out, or stays unanswered past the timeout (Impala's RPC deadline:
  * statestore_update_statestore_tcp_timeout_seconds, statestore_update_catalogd_tcp_timeout_seconds),
- * has failed, and failed receivers are sent again every resend interval
- * (update_statestore_rpc_resend_interval_ms, update_catalogd_rpc_resend_interval_ms) until they
- * answer the round's value.
+ * has failed and is tried again a resend interval later (update_statestore_rpc_resend_interval_ms,
+ * update_catalogd_rpc_resend_interval_ms), until the receiver answers the round's value.
  *
  * Each receiver's FIRST attempt of a round goes through its --debug_actions label, as Impala
  * calls DebugAction before each RPC of the first pass only (`!resend_rpc`): FAIL counts the
  * attempt failed and leaves the receiver for the resend pass; SLEEP/JITTER hold it back, and
- * resends leave a held receiver alone until its attempt has run.
+ * a held receiver gets nothing until its attempt has run.
  */
 import type { DebugActionLabel, DebugActionOutcome } from './debug-actions';
-import type { NodeEffect, NoticeKind, NoticeResult } from './node-effects';
 import type { NoticeTiming } from './node-config';
+import type { NodeEffect, NoticeKind } from './node-effects';
 
-interface PendingNotice {
-  /** When the attempt in flight went out; null when none is (never sent, failed, or skipped). */
-  sentAtMs: number | null;
-  /** A first attempt held back by a debug action until then; `failAfter`: the action also fails it. */
-  held: { readonly untilMs: number; readonly failAfter: string | null } | null;
-}
+/** Where one receiver stands, and when it needs looking at again. */
+type PendingNotice =
+  /** Sent; failed if not answered by `dueAtMs` (the deadline). */
+  | { phase: 'inFlight'; dueAtMs: number }
+  /** Failed, or answered skipped: try again at `dueAtMs`. */
+  | { phase: 'retry'; dueAtMs: number }
+  /** A first attempt held back by a debug action until `dueAtMs`; `failAfter`: then failed by it. */
+  | { phase: 'held'; dueAtMs: number; failAfter: string | null };
 
 export interface Notices {
   readonly kind: NoticeKind;
@@ -40,6 +41,8 @@ export interface Notices {
   /** Everyone answered the current round (reported once). */
   done: boolean;
   readonly pending: Map<string, PendingNotice>;
+  /** The earliest dueAtMs of any receiver (Infinity: nothing to do until an answer or a new round). */
+  dueAtMs: number;
 }
 
 /** What a round needs from the node around it. */
@@ -53,7 +56,7 @@ export interface NoticeContext {
 }
 
 export function noNotices(kind: NoticeKind, label: DebugActionLabel, timing: NoticeTiming, skippedIsDone: boolean): Notices {
-  return { kind, label, timing, skippedIsDone, value: null, startedAtMs: 0, done: false, pending: new Map() };
+  return { kind, label, timing, skippedIsDone, value: null, startedAtMs: 0, done: false, pending: new Map(), dueAtMs: Infinity };
 }
 
 /** Starts a round for `value` (superseding any earlier one) and makes every first attempt. */
@@ -62,23 +65,28 @@ export function startRound(n: Notices, value: number, receivers: Iterable<string
   n.value = value;
   n.startedAtMs = ctx.now;
   n.done = false;
-  const tally = newTally();
+  n.dueAtMs = Infinity;
+  let failed = 0;
+  const applied = { entry: '', failed: 0, delayed: 0 };
   for (const id of receivers) {
-    const p: PendingNotice = { sentAtMs: null, held: null };
-    n.pending.set(id, p);
     const fate = ctx.fate(n.label);
+    if (fate.injected !== undefined) applied.entry = fate.injected;
     if (fate.delayMs > 0) {
-      p.held = { untilMs: ctx.now + fate.delayMs, failAfter: fate.fail ? (fate.injected ?? n.label) : null };
-      ctx.out.push({ kind: 'debugActionApplied', label: n.label, action: `delay ${fate.delayMs} ms${fate.fail ? ', then fail' : ''}`, target: id });
+      applied.delayed++;
+      set(n, id, { phase: 'held', dueAtMs: ctx.now + fate.delayMs, failAfter: fate.fail ? (fate.injected ?? n.label) : null });
     } else if (fate.fail) {
-      tally.failed++;
-      ctx.out.push({ kind: 'debugActionApplied', label: n.label, action: fate.injected ?? 'FAIL', target: id });
-    } else {
-      attempt(n, id, p, ctx, tally);
+      applied.failed++;
+      failed++;
+      set(n, id, { phase: 'retry', dueAtMs: ctx.now + n.timing.resendIntervalMs });
+    } else if (!attempt(n, id, ctx)) {
+      failed++;
     }
   }
   ctx.out.push({ kind: 'noticeRoundStarted', notice: n.kind, value, receivers: n.pending.size });
-  report(n, tally, ctx);
+  if (applied.failed > 0 || applied.delayed > 0) {
+    ctx.out.push({ kind: 'debugActionApplied', label: n.label, entry: applied.entry || n.label, failed: applied.failed, delayed: applied.delayed, notice: n.kind, value });
+  }
+  reportFailed(n, failed, ctx);
   finishIfDone(n, ctx);
 }
 
@@ -86,39 +94,38 @@ export function startRound(n: Notices, value: number, receivers: Iterable<string
 export function addReceiver(n: Notices, id: string, ctx: NoticeContext): void {
   if (n.value === null || n.pending.has(id)) return;
   n.done = false;
-  const p: PendingNotice = { sentAtMs: null, held: null };
-  n.pending.set(id, p);
-  const tally = newTally();
-  attempt(n, id, p, ctx, tally);
-  report(n, tally, ctx);
+  if (!attempt(n, id, ctx)) reportFailed(n, 1, ctx);
 }
 
-/** The resend pass: held attempts whose delay is over, timed-out and failed attempts. */
+/** Everything due: held attempts whose delay is over, timed-out and failed attempts. */
 export function resendDue(n: Notices, ctx: NoticeContext): void {
-  if (n.value === null) return;
-  const tally = newTally();
-  for (const [id, p] of n.pending) {
-    if (p.held !== null) {
-      if (ctx.now < p.held.untilMs) continue;
-      const failAfter = p.held.failAfter;
-      p.held = null;
-      if (failAfter !== null) {
-        tally.failed++;
-        ctx.out.push({ kind: 'debugActionApplied', label: n.label, action: failAfter, target: id });
-        continue;
-      }
-      attempt(n, id, p, ctx, tally);
-      continue;
+  if (n.value === null || ctx.now < n.dueAtMs) return;
+  let failed = 0;
+  for (const [id, p] of [...n.pending]) {
+    if (ctx.now < p.dueAtMs) continue;
+    switch (p.phase) {
+      case 'held':
+        if (p.failAfter !== null) {
+          failed++;
+          ctx.out.push({ kind: 'debugActionApplied', label: n.label, entry: p.failAfter, failed: 1, delayed: 0, notice: n.kind, value: n.value });
+          set(n, id, { phase: 'retry', dueAtMs: ctx.now + n.timing.resendIntervalMs });
+        } else if (!attempt(n, id, ctx)) {
+          failed++;
+        }
+        break;
+      case 'inFlight':
+        // Unanswered past the deadline: a failed RPC, tried again a resend interval later.
+        failed++;
+        set(n, id, { phase: 'retry', dueAtMs: ctx.now + n.timing.resendIntervalMs });
+        break;
+      case 'retry':
+        if (!attempt(n, id, ctx)) failed++;
+        break;
     }
-    if (p.sentAtMs !== null) {
-      if (ctx.now - p.sentAtMs < n.timing.timeoutMs) continue;
-      // Unanswered past the deadline: a failed RPC, sent again now.
-      tally.failed++;
-      p.sentAtMs = null;
-    }
-    attempt(n, id, p, ctx, tally);
   }
-  report(n, tally, ctx);
+  n.dueAtMs = Infinity;
+  for (const p of n.pending.values()) n.dueAtMs = Math.min(n.dueAtMs, p.dueAtMs);
+  reportFailed(n, failed, ctx);
 }
 
 /**
@@ -127,10 +134,9 @@ export function resendDue(n: Notices, ctx: NoticeContext): void {
  */
 export function answered(n: Notices, id: string, value: number, result: 'ok' | 'skipped' | 'stale', ctx: NoticeContext): void {
   ctx.out.push({ kind: 'notices', notice: n.kind, result, count: 1 });
-  const p = n.pending.get(id);
-  if (p === undefined || value !== n.value) return;
+  if (!n.pending.has(id) || value !== n.value) return;
   if (result === 'skipped' && !n.skippedIsDone) {
-    p.sentAtMs = null;
+    set(n, id, { phase: 'retry', dueAtMs: ctx.now + n.timing.resendIntervalMs });
     return;
   }
   n.pending.delete(id);
@@ -139,10 +145,9 @@ export function answered(n: Notices, id: string, value: number, result: 'ok' | '
 
 /** The receiver's stream ended: an attempt in flight to it has failed. */
 export function linkLost(n: Notices, id: string, ctx: NoticeContext): void {
-  const p = n.pending.get(id);
-  if (p?.sentAtMs == null) return;
-  p.sentAtMs = null;
-  ctx.out.push({ kind: 'notices', notice: n.kind, result: 'failed', count: 1 });
+  if (n.pending.get(id)?.phase !== 'inFlight') return;
+  set(n, id, { phase: 'retry', dueAtMs: ctx.now + n.timing.resendIntervalMs });
+  reportFailed(n, 1, ctx);
 }
 
 /** A receiver that unregistered learns the current state from its next registration reply. */
@@ -155,27 +160,26 @@ export function endRound(n: Notices): void {
   n.pending.clear();
   n.value = null;
   n.done = false;
+  n.dueAtMs = Infinity;
 }
 
-export function isPending(n: Notices, id: string): boolean {
-  return n.pending.has(id);
+function set(n: Notices, id: string, p: PendingNotice): void {
+  n.pending.set(id, p);
+  n.dueAtMs = Math.min(n.dueAtMs, p.dueAtMs);
 }
 
-interface Tally {
-  failed: number;
+/** Sends now; false (and a retry a resend interval later) when it cannot go out. */
+function attempt(n: Notices, id: string, ctx: NoticeContext): boolean {
+  if (ctx.send(id)) {
+    set(n, id, { phase: 'inFlight', dueAtMs: ctx.now + n.timing.timeoutMs });
+    return true;
+  }
+  set(n, id, { phase: 'retry', dueAtMs: ctx.now + n.timing.resendIntervalMs });
+  return false;
 }
 
-function newTally(): Tally {
-  return { failed: 0 };
-}
-
-function attempt(n: Notices, id: string, p: PendingNotice, ctx: NoticeContext, tally: Tally): void {
-  if (ctx.send(id)) p.sentAtMs = ctx.now;
-  else tally.failed++;
-}
-
-function report(n: Notices, tally: Tally, ctx: NoticeContext): void {
-  if (tally.failed > 0) ctx.out.push({ kind: 'notices', notice: n.kind, result: 'failed' satisfies NoticeResult, count: tally.failed });
+function reportFailed(n: Notices, count: number, ctx: NoticeContext): void {
+  if (count > 0) ctx.out.push({ kind: 'notices', notice: n.kind, result: 'failed', count });
 }
 
 function finishIfDone(n: Notices, ctx: NoticeContext): void {

@@ -61,7 +61,7 @@ export function releaseHeldHandshake(s: NodeState, now: number, out: NodeEffect[
   if (held === null || now < held.atMs) return;
   s.heldHandshake = null;
   if (held.failAfter !== null) {
-    out.push({ kind: 'debugActionApplied', label: HANDSHAKE_LABEL, action: held.failAfter, target: 'peer' });
+    out.push({ kind: 'debugActionApplied', label: HANDSHAKE_LABEL, entry: held.failAfter, failed: 1, delayed: 0, notice: null, value: held.seq });
     feedHa(s, { kind: 'handshakeFailed', seq: held.seq }, now, out);
     return;
   }
@@ -141,11 +141,11 @@ function sendHandshake(s: NodeState, seq: number, request: HandshakeRequest, now
   const fate = first ? decideDebugAction(s.config.debugActions, HANDSHAKE_LABEL, () => drawRandom(s)) : NO_DEBUG_ACTION;
   if (fate.delayMs > 0) {
     s.heldHandshake = { atMs: now + fate.delayMs, seq, request, failAfter: fate.fail ? (fate.injected ?? HANDSHAKE_LABEL) : null };
-    out.push({ kind: 'debugActionApplied', label: HANDSHAKE_LABEL, action: `delay ${fate.delayMs} ms`, target: 'peer' });
+    out.push({ kind: 'debugActionApplied', label: HANDSHAKE_LABEL, entry: fate.injected ?? `${HANDSHAKE_LABEL}:SLEEP@${fate.delayMs}`, failed: 0, delayed: 1, notice: null, value: seq });
     return;
   }
   if (fate.fail) {
-    out.push({ kind: 'debugActionApplied', label: HANDSHAKE_LABEL, action: fate.injected ?? 'FAIL', target: 'peer' });
+    out.push({ kind: 'debugActionApplied', label: HANDSHAKE_LABEL, entry: fate.injected ?? `${HANDSHAKE_LABEL}:FAIL`, failed: 1, delayed: 0, notice: null, value: seq });
     followUps.push({ kind: 'handshakeFailed', seq });
     return;
   }

@@ -602,7 +602,7 @@ function describe(fx: NodeEffect): string | null {
     case 'noticeRoundDone':
       return `${fx.notice} round done in ${fx.durationMs}ms`;
     case 'debugActionApplied':
-      return `debug action ${fx.label}: ${fx.action} (${fx.target})`;
+      return `debug action ${fx.entry}: failed=${fx.failed} delayed=${fx.delayed}`;
     case 'catalogdDesignated':
       return `catalogd designated active=${fx.active.subscriberId} standby=${fx.standby?.subscriberId ?? 'none'} reason=${fx.reason}`;
     case 'catalogdCleared':

@@ -44,8 +44,6 @@ export function startNode(config: NodeConfig, nowMs: number, seed: number): Node
       heartbeatsAtMs: nowMs + periods.heartbeatsAtMs,
       updatesAtMs: nowMs + periods.updatesAtMs,
       catalogdAtMs: nowMs + periods.catalogdAtMs,
-      roleNoticesAtMs: nowMs + periods.roleNoticesAtMs,
-      catalogdNoticesAtMs: nowMs + periods.catalogdNoticesAtMs,
       summaryAtMs: nowMs + periods.summaryAtMs,
     },
     rng: seed >>> 0,
@@ -118,7 +116,7 @@ export function step(s: NodeState, ev: NodeEvent, nowMs: number): NodeStepped {
 /** The earliest time the node wants a `tick`. */
 export function nextWakeupMs(s: NodeState): number {
   const l = s.loops;
-  let t = Math.min(l.heartbeatsAtMs, l.updatesAtMs, l.catalogdAtMs, l.roleNoticesAtMs, l.catalogdNoticesAtMs, l.summaryAtMs);
+  let t = Math.min(l.heartbeatsAtMs, l.updatesAtMs, l.catalogdAtMs, l.summaryAtMs, s.roleNotices.dueAtMs, s.catalogdNotices.dueAtMs);
   if (s.ha !== null) t = Math.min(t, haWakeupMs(s.ha));
   if (s.heldHandshake !== null) t = Math.min(t, s.heldHandshake.atMs);
   return t;
@@ -138,8 +136,6 @@ function loopPeriods(c: NodeConfig): LoopSchedule {
     // The normal class runs at the priority cadence: its period is enforced per subscriber.
     updatesAtMs: Math.min(c.priorityUpdateFrequencyMs, c.updateFrequencyMs),
     catalogdAtMs: c.catalogd.monitoringIntervalMs,
-    roleNoticesAtMs: c.roleNotices.resendIntervalMs,
-    catalogdNoticesAtMs: c.catalogd.notices.resendIntervalMs,
     summaryAtMs: c.heartbeatSummaryIntervalMs,
   };
 }
@@ -161,14 +157,9 @@ function runDueLoops(s: NodeState, now: number, out: NodeEffect[]): void {
     l.catalogdAtMs = advance(l.catalogdAtMs, periods.catalogdAtMs, now);
     catalogdTick(s, now, out);
   }
-  if (now >= l.roleNoticesAtMs) {
-    l.roleNoticesAtMs = advance(l.roleNoticesAtMs, periods.roleNoticesAtMs, now);
-    roleResend(s, now, out);
-  }
-  if (now >= l.catalogdNoticesAtMs) {
-    l.catalogdNoticesAtMs = advance(l.catalogdNoticesAtMs, periods.catalogdNoticesAtMs, now);
-    catalogdResend(s, now, out);
-  }
+  // Notices run when one of their attempts is due (a retry, a deadline, a held first attempt).
+  roleResend(s, now, out);
+  catalogdResend(s, now, out);
   if (now >= l.summaryAtMs) {
     l.summaryAtMs = advance(l.summaryAtMs, periods.summaryAtMs, now);
     heartbeatSummary(s, out);

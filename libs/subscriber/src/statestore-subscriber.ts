@@ -63,6 +63,11 @@ export interface SubscriberOptions {
   heartbeatTimeoutMs: number;
   backoff: { startingDelayMs: number; maxDelayMs: number };
   startupAttempts: number;
+  /**
+   * statestore_client_rpc_timeout_ms: how long a registration waits for its reply, and a publish
+   * for its answer, before it fails (Impala: the deadline of the subscriber's RPCs).
+   */
+  rpcTimeoutMs?: number;
   subscribeCatalogdChange?: boolean;
   catalogdRegistration?: () => CatalogRegistration | undefined;
   log: SubscriberLogger;
@@ -89,8 +94,8 @@ export class NotConnectedError extends Error {
   override readonly name = 'NotConnectedError';
 }
 
-const REGISTER_TIMEOUT_MS = 10_000;
-const PUBLISH_TIMEOUT_MS = 30_000;
+/** Impala's statestore_client_rpc_timeout_ms default. */
+const DEFAULT_RPC_TIMEOUT_MS = 300_000;
 
 /**
  * What every daemon uses to talk to the statestore: one StatestoreConnection per statestored, the
@@ -118,7 +123,7 @@ export class StatestoreSubscriber {
           linkFactory: ss.linkFactory,
           buildRegister: () => this.registerRequest(),
           heartbeatTimeoutMs: opts.heartbeatTimeoutMs,
-          registerTimeoutMs: REGISTER_TIMEOUT_MS,
+          registerTimeoutMs: this.opts.rpcTimeoutMs ?? DEFAULT_RPC_TIMEOUT_MS,
           backoff: opts.backoff,
           startupAttempts: opts.startupAttempts,
           now: this.now,
@@ -199,11 +204,12 @@ export class StatestoreSubscriber {
     const conn = this.activeConnection();
     if (conn === undefined) return Promise.reject(new NotConnectedError('no active statestored is connected'));
     const seq = ++this.publishSeq;
+    const timeoutMs = this.opts.rpcTimeoutMs ?? DEFAULT_RPC_TIMEOUT_MS;
     return new Promise<PublishOutcome>((resolve) => {
       const timer = setTimeout(() => {
         this.pending.delete(seq);
-        resolve({ accepted: false, code: status.DEADLINE_EXCEEDED, message: `no answer to publish ${seq} in ${PUBLISH_TIMEOUT_MS} ms` });
-      }, PUBLISH_TIMEOUT_MS);
+        resolve({ accepted: false, code: status.DEADLINE_EXCEEDED, message: `no answer to publish ${seq} in ${timeoutMs} ms (statestore_client_rpc_timeout_ms)` });
+      }, timeoutMs);
       this.pending.set(seq, { index: conn.index, resolve, timer });
       conn.send({ kind: { $case: 'publish', value: { seq, topicUpdates: deltas.map(deltaToWire) } } });
     });

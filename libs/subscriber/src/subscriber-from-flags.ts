@@ -12,7 +12,7 @@ const FIRST_RETRY_MS = 100;
  */
 export function subscriberOptionsFromFlags(
   flags: SubscriberFlags,
-): Pick<SubscriberOptions, 'statestores' | 'tracker' | 'heartbeatTimeoutMs' | 'backoff' | 'startupAttempts'> {
+): Pick<SubscriberOptions, 'statestores' | 'tracker' | 'heartbeatTimeoutMs' | 'backoff' | 'startupAttempts' | 'rpcTimeoutMs'> {
   const addresses = [`${flags.state_store_host}:${flags.state_store_port}`];
   if (flags.enable_statestored_ha) addresses.push(`${flags.state_store_2_host}:${flags.state_store_2_port}`);
   return {
@@ -29,6 +29,7 @@ export function subscriberOptionsFromFlags(
     heartbeatTimeoutMs: flags.statestore_subscriber_timeout_seconds * 1000,
     backoff: { startingDelayMs: Math.min(FIRST_RETRY_MS, flags.statestore_subscriber_cnxn_retry_interval_ms), maxDelayMs: flags.statestore_subscriber_cnxn_retry_interval_ms },
     startupAttempts: flags.tolerate_statestore_startup_delay ? Number.POSITIVE_INFINITY : flags.statestore_subscriber_cnxn_attempts,
+    rpcTimeoutMs: flags.statestore_client_rpc_timeout_ms,
   };
 }
 

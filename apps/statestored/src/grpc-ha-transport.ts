@@ -1,0 +1,93 @@
+/** The HA peer link over gRPC: StatestoreHaService's client and server sides. */
+import { connectivityState, credentials, Metadata, type sendUnaryData, type ServerUnaryCall, type ServiceError } from '@grpc/grpc-js';
+import { StatestoreHaServiceClient, type HaHandshakeRequest, type HaHandshakeResponse, type HaHeartbeatRequest, type HaHeartbeatResponse, type StatestoreHaServiceServer } from '@statestore-ha/proto';
+import type { HaAnswer, HaPeerClient, HaPeerHandler, HaRpcResult } from './ha-transport';
+import {
+  haHeartbeatFromWire,
+  haHeartbeatReplyFromWire,
+  haHeartbeatReplyToWire,
+  haHeartbeatToWire,
+  haRefusalStatus,
+  handshakeReplyFromWire,
+  handshakeReplyToWire,
+  handshakeRequestFromWire,
+  handshakeRequestToWire,
+} from './wire-mapping';
+
+export interface GrpcHaPeerOptions {
+  /** "host:port" of the peer's StatestoreHaService (state_store_peer_host:state_store_peer_ha_port). */
+  readonly peerAddress: string;
+  /** statestore_ha_client_rpc_timeout_ms: the deadline of one HA RPC. */
+  readonly rpcTimeoutMs: number;
+  /**
+   * statestore_ha_client_rpc_conn_timeout_ms: how long an RPC may wait for the connection to the
+   * peer before it fails; 0 leaves only the RPC deadline (Impala's meaning).
+   */
+  readonly connTimeoutMs: number;
+}
+
+export class GrpcHaPeerClient implements HaPeerClient {
+  private readonly client: StatestoreHaServiceClient;
+
+  constructor(private readonly o: GrpcHaPeerOptions) {
+    this.client = new StatestoreHaServiceClient(o.peerAddress, credentials.createInsecure(), {
+      'grpc.initial_reconnect_backoff_ms': 100,
+      'grpc.max_reconnect_backoff_ms': 1000,
+    });
+  }
+
+  handshake(request: Parameters<HaPeerClient['handshake']>[0], done: Parameters<HaPeerClient['handshake']>[1]): void {
+    this.whenConnected(done, () =>
+      this.client.statestoreHaHandshake(handshakeRequestToWire(request), new Metadata(), { deadline: this.deadline() }, (err: ServiceError | null, res?: HaHandshakeResponse) =>
+        done(err || !res ? failed(err) : { ok: true, value: handshakeReplyFromWire(res) }),
+      ),
+    );
+  }
+
+  heartbeat(request: Parameters<HaPeerClient['heartbeat']>[0], done: Parameters<HaPeerClient['heartbeat']>[1]): void {
+    this.whenConnected(done, () =>
+      this.client.statestoreHaHeartbeat(haHeartbeatToWire(request), new Metadata(), { deadline: this.deadline() }, (err: ServiceError | null, res?: HaHeartbeatResponse) =>
+        done(err || !res ? failed(err) : { ok: true, value: haHeartbeatReplyFromWire(res) }),
+      ),
+    );
+  }
+
+  close(): void {
+    this.client.close();
+  }
+
+  private deadline(): Date {
+    return new Date(Date.now() + this.o.rpcTimeoutMs);
+  }
+
+  /** Runs `send` once the channel is connected, failing the RPC if that takes longer than the connect timeout. */
+  private whenConnected<T>(done: (r: HaRpcResult<T>) => void, send: () => void): void {
+    if (this.o.connTimeoutMs === 0 || this.client.getChannel().getConnectivityState(true) === connectivityState.READY) return send();
+    this.client.waitForReady(new Date(Date.now() + this.o.connTimeoutMs), (err) => {
+      if (err) done({ ok: false, error: `no connection to the peer within statestore_ha_client_rpc_conn_timeout_ms=${this.o.connTimeoutMs}: ${err.message}` });
+      else send();
+    });
+  }
+}
+
+function failed(err: ServiceError | null): { ok: false; error: string } {
+  return { ok: false, error: err ? `${err.code}: ${err.details}` : 'empty reply' };
+}
+
+/** The server side: each call is one event for the node, answered from the step's effects. */
+export function haPeerService(handler: HaPeerHandler): StatestoreHaServiceServer {
+  return {
+    statestoreHaHandshake(call: ServerUnaryCall<HaHandshakeRequest, HaHandshakeResponse>, cb: sendUnaryData<HaHandshakeResponse>) {
+      const r = handshakeRequestFromWire(call.request);
+      answer(cb, handler.handshake(r.protocolVersion, r.request), handshakeReplyToWire);
+    },
+    statestoreHaHeartbeat(call: ServerUnaryCall<HaHeartbeatRequest, HaHeartbeatResponse>, cb: sendUnaryData<HaHeartbeatResponse>) {
+      answer(cb, handler.heartbeat(haHeartbeatFromWire(call.request)), haHeartbeatReplyToWire);
+    },
+  };
+}
+
+function answer<T, W>(cb: sendUnaryData<W>, a: HaAnswer<T>, toWire: (t: T) => W): void {
+  if ('reply' in a) return cb(null, toWire(a.reply));
+  cb({ code: haRefusalStatus(a.refusal), details: a.message, message: a.message } as Partial<ServiceError> as ServiceError);
+}
