@@ -70,9 +70,10 @@ async function main(): Promise<void> {
     : null;
   const runner = new NodeRunner({ config, seed: randomInt(2 ** 32), peer, metrics, log });
 
+  let serving = false;
   const routes: WebRoutes = new Map<string, WebRoute>([
     // Impala: 503 until the subscriber service is up (with HA, after the role is settled).
-    ['GET /healthz', () => (grpc !== undefined && roleSettled(runner.state) ? { status: 200, body: 'OK\n' } : { status: 503, body: 'starting\n' })],
+    ['GET /healthz', () => (serving && roleSettled(runner.state) ? { status: 200, body: 'OK\n' } : { status: 503, body: 'starting\n' })],
     [
       'GET /metrics',
       async () => {
@@ -98,19 +99,19 @@ async function main(): Promise<void> {
       },
     ],
   ]);
-  let grpc: RunningGrpcServer | undefined;
   const web = await startWebServer({ host: flags.webserver_interface, port: flags.webserver_port, routes, log });
 
   let haServer: RunningGrpcServer | undefined;
   if (config.ha) haServer = await startGrpcServer('0.0.0.0', flags.state_store_ha_port, [[StatestoreHaServiceService, haPeerService(runner)]]);
   runner.start();
   await runner.settled();
-  grpc = await startGrpcServer('0.0.0.0', flags.state_store_port, [
+  const grpc = await startGrpcServer('0.0.0.0', flags.state_store_port, [
     [StatestoreServiceService, subscriberService(runner, log, config.debugActions.disableStatestoreNetwork, statestoreId)],
   ]);
+  serving = true;
   log.info({ statestoreId, grpcPort: grpc.port, webPort: web.port, ha: flags.enable_statestored_ha }, 'statestored started');
 
-  installShutdown(log, [() => runner.stop(), () => grpc?.shutdown(2000), () => haServer?.shutdown(1000), () => web.close()]);
+  installShutdown(log, [() => runner.stop(), () => grpc.shutdown(2000), () => haServer?.shutdown(1000), () => web.close()]);
 }
 
 main().catch((err: unknown) => {

@@ -16,7 +16,7 @@ describe('parseCliOptions', () => {
   });
 
   it('turns the bug switch into the statestored flag', () => {
-    expect(parseCliOptions(['--unsafe-skip-majority-check'], '/r').suite.statestoredFlags).toEqual({ statestore_ha_unsafe_skip_majority_check: true });
+    expect(parseCliOptions(['--unsafe-skip-majority-check'], '/r').suite.statestoredFlags).toEqual({ debug_actions: 'STATESTORE_HA_UNSAFE_SKIP_MAJORITY_CHECK' });
   });
 
   it('names the flag, value and rule of a bad option', () => {

@@ -45,6 +45,7 @@ export const CLI_USAGE = `usage: node dist/chaos/cli/main.js [options]   (npx nx
   --seed=<n>                            replay a run (printed at its start)
   --scrape-interval-ms=250              Prometheus scrape interval
   --unsafe-skip-majority-check          test-only bug switch: takeover without the majority check
+                                        (--debug_actions=STATESTORE_HA_UNSAFE_SKIP_MAJORITY_CHECK)
   --reports-dir=chaos/reports --dist=dist
   --help                                this text`;
 
@@ -112,7 +113,7 @@ export function parseCliOptions(argv: readonly string[], repoRoot: string): CliO
       durationS: positive('duration-s', a['duration-s'], 60),
       seed,
       only: typeof a['only'] === 'string' && a['only'] !== '' ? a['only'].split(',') : [],
-      statestoredFlags: unsafe ? { statestore_ha_unsafe_skip_majority_check: true } : {},
+      statestoredFlags: unsafe ? { debug_actions: 'STATESTORE_HA_UNSAFE_SKIP_MAJORITY_CHECK' } : {},
       scrapeIntervalMs: positive('scrape-interval-ms', a['scrape-interval-ms'], 250),
       distDir: path.resolve(repoRoot, typeof a['dist'] === 'string' ? a['dist'] : 'dist'),
     },

@@ -27,7 +27,7 @@ export interface RunScenarioInput {
   readonly prometheus: ScrapingPrometheus | undefined;
   readonly timing: TimingFlags;
   readonly shape: ClusterShape;
-  /** Added to every statestored (e.g. the test-only --statestore_ha_unsafe_skip_majority_check). */
+  /** Added to every statestored (e.g. the test-only --debug_actions=STATESTORE_HA_UNSAFE_SKIP_MAJORITY_CHECK). */
   readonly statestoredFlags: Readonly<Record<string, FlagValue>>;
   readonly seed: number;
   /** Daemon logs go to <logDir>/<kind>-<scenario>/. */

@@ -1,6 +1,6 @@
 /**
  * The harness must fail a scenario when the system is wrong, not only pass when it is right.
- * With the test-only switch --statestore_ha_unsafe_skip_majority_check=true the standby takes
+ * With the test-only --debug_actions=STATESTORE_HA_UNSAFE_SKIP_MAJORITY_CHECK the standby takes
  * over on its peer detector alone, so cutting only the statestored <-> statestored link makes
  * it promote itself: the peer-link-only scenario expects no takeover and must reject the run.
  * The same scenario without the switch is the control: it must pass, so the failure above is
@@ -16,7 +16,7 @@ import type { ScenarioResult } from '../scenarios';
 const DIST = path.resolve(__dirname, '..', '..', '..', 'dist');
 const peerLinkOnly = PARTITION_SCENARIOS.find((s) => s.id === 'peer-link-only');
 
-async function runPeerLinkOnly(statestoredFlags: Record<string, boolean>): Promise<ScenarioResult> {
+async function runPeerLinkOnly(statestoredFlags: Record<string, string>): Promise<ScenarioResult> {
   if (!peerLinkOnly) throw new Error('the peer-link-only scenario is gone');
   for (const app of ['statestored', 'catalogd', 'impalad']) {
     const main = path.join(DIST, 'apps', app, 'main.js');
@@ -44,7 +44,7 @@ async function runPeerLinkOnly(statestoredFlags: Record<string, boolean>): Promi
 
 describe('the chaos harness catches the skip-majority bug', () => {
   it('fails peer-link-only when the statestoreds skip the majority check', async () => {
-    const result = await runPeerLinkOnly({ statestore_ha_unsafe_skip_majority_check: true });
+    const result = await runPeerLinkOnly({ debug_actions: 'STATESTORE_HA_UNSAFE_SKIP_MAJORITY_CHECK' });
     expect(result.verdict).toBe('fail');
     // Whichever of the pair was the standby (the first active depends on the ports' order).
     expect(result.reasons.join('\n')).toMatch(/expected no takeover, got statestored-[12] \(takeover\)/);

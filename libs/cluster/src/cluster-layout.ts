@@ -1,4 +1,5 @@
-import type { DaemonSpec, FlagValue } from './daemon-process';
+import type { FlagValue } from '@statestore-ha/config';
+import type { DaemonSpec } from './daemon-process';
 
 type Flags = Record<string, FlagValue>;
 

@@ -1,9 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
+import { flagArgs, type FlagValue } from '@statestore-ha/config';
 
 export type AppName = 'statestored' | 'catalogd' | 'impalad';
-export type FlagValue = string | number | boolean;
 
 export interface DaemonSpec {
   /** Unique name in the cluster, e.g. `statestored-1`, `executor-2`. */
@@ -33,10 +33,6 @@ export class DaemonExitedError extends Error {
 
 const STDERR_TAIL_CHARS = 1500;
 
-/** Impala's gflags form: --name=value, booleans as --name=true|false. */
-export function flagArgs(flags: Readonly<Record<string, FlagValue>>): string[] {
-  return Object.entries(flags).map(([k, v]) => `--${k}=${String(v)}`);
-}
 
 /**
  * A daemon run from its build as `node dist/apps/<app>/main.js --flag=value ...`, the contract

@@ -3,6 +3,8 @@ export { statestoredFlags } from './statestored-flags';
 export { catalogdFlags } from './catalogd-flags';
 export { impaladFlags } from './impalad-flags';
 export { FlagSet } from './flag-set';
+export { flagArgs } from './flag-args';
+export type { FlagValue } from './flag-args';
 export { ConfigError, ConfigErrors } from './config-error';
 export { LOG_LEVELS } from './daemon-flags';
 export type { StatestoredFlags } from './statestored-flags';

@@ -33,7 +33,7 @@ export interface FaultSchedule {
   readonly faults: readonly TimedFault[];
   /** Everything is healed, resumed and restarted at this time... */
   readonly healAtMs: number;
-  /** ...except these nodes, which stay down (a statestored that never comes back). */
+  /** ...except these nodes, which, if down then, stay down (a process that never comes back). */
   readonly stayDown?: readonly string[];
 }
 
@@ -57,6 +57,7 @@ export function randomSchedule(prng: SeededPrng, statestoreds: readonly string[]
   const all = [...statestoreds, ...subscribers];
   const n = prng.int(1, shape.maxFaults);
   const faults: TimedFault[] = [];
+  const stayDown = new Set<string>();
   const at = () => shape.settleMs + prng.int(0, shape.windowMs - 1);
   for (let i = 0; i < n; i++) {
     const t = at();
@@ -68,7 +69,11 @@ export function randomSchedule(prng: SeededPrng, statestoreds: readonly string[]
         // Mostly statestoreds; sometimes a subscriber (it comes back with no memory of epochs).
         const victim = prng.chance(0.75) ? ss : anyNode;
         faults.push({ atMs: t, fault: { kind: 'crash', node: victim } });
-        if (prng.chance(0.5)) faults.push({ atMs: t + prng.int(1, shape.windowMs), fault: { kind: 'restart', node: victim } });
+        const restarts = prng.chance(0.5);
+        if (restarts) faults.push({ atMs: t + prng.int(1, shape.windowMs), fault: { kind: 'restart', node: victim } });
+        // A subscriber that never comes back: the statestoreds must drop it and its transient
+        // entries must leave every live view.
+        else if (subscribers.includes(victim) && prng.chance(0.5)) stayDown.add(victim);
         break;
       }
       case 1: {
@@ -118,7 +123,9 @@ export function randomSchedule(prng: SeededPrng, statestoreds: readonly string[]
     }
   }
   const healAtMs = shape.settleMs + shape.windowMs;
-  return { faults: faults.filter((f) => f.atMs < healAtMs).sort((x, y) => x.atMs - y.atMs), healAtMs };
+  const kept = faults.filter((f) => f.atMs < healAtMs).sort((x, y) => x.atMs - y.atMs);
+  const crashed = new Set(kept.filter((f) => f.fault.kind === 'crash').map((f) => (f.fault.kind === 'crash' ? f.fault.node : '')));
+  return { faults: kept, healAtMs, stayDown: [...stayDown].filter((n) => crashed.has(n)) };
 }
 
 /** Fisher-Yates with the seeded PRNG (a random sort comparator is not a uniform shuffle). */

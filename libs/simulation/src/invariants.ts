@@ -10,7 +10,7 @@
  *    delivered, not from the machine's state): when a standby takes over, its peer has been
  *    silent to it for more than statestore_peer_timeout, and more than half of the subscribers
  *    registered with it last reported their link to the active FAILED. This is the property
- *    statestore_ha_unsafe_skip_majority_check breaks.
+ *    the skipMajorityCheck mutation breaks.
  */
 import { compareEpochs } from '@statestore-ha/ha';
 import { History, MonotonicPerObserver, UniqueOwner, formatViolation, type HistoryEvent, type Violation } from '@statestore-ha/testing';
@@ -53,13 +53,13 @@ export class InvariantChecker {
     this.history.record(t, observer, kind, { text });
   }
 
-  takeover(t: number, node: string, peerSilentMs: number | null, peerTimeoutMs: number, failed: number, total: number, skipMajority: boolean): void {
+  takeover(t: number, node: string, peerSilentMs: number | null, peerTimeoutMs: number, failed: number, total: number, mutated: boolean): void {
     const ev = this.history.record(t, node, 'takeover', { text: `peer silent ${peerSilentMs ?? 'never heard'} ms, lost-active ${failed}/${total}` });
     if (peerSilentMs !== null && peerSilentMs <= peerTimeoutMs) {
       this.failWith(ev, `takeover while the peer was heard ${peerSilentMs} ms ago (timeout ${peerTimeoutMs} ms)`);
     }
     if (!(failed > 0 && failed > Math.floor(total / 2))) {
-      this.failWith(ev, `takeover without a majority of subscribers losing the active: ${failed}/${total}${skipMajority ? ' (statestore_ha_unsafe_skip_majority_check)' : ''}`);
+      this.failWith(ev, `takeover without a majority of subscribers losing the active: ${failed}/${total}${mutated ? ' (skipMajorityCheck mutation)' : ''}`);
     }
   }
 

@@ -9,7 +9,9 @@ export interface SweepSummary {
   readonly failures: readonly SimResult[];
   readonly takeovers: number;
   readonly maxConvergedAfterMs: number;
+  readonly maxViewsConvergedAfterMs: number;
   readonly boundMs: number;
+  readonly viewBoundMs: number;
   readonly elapsedMs: number;
   readonly seedsPerSecond: number;
 }
@@ -25,17 +27,23 @@ export function sweepSeeds(
   const failures: SimResult[] = [];
   let takeovers = 0;
   let maxConverged = 0;
+  let maxViews = 0;
   let bound = 0;
+  let viewBound = 0;
   let seeds = 0;
   for (let seed = first; seed < first + count; seed++) {
     const r = runSimulation({ ...options, seed });
     seeds++;
     bound = r.boundMs;
+    viewBound = r.viewBoundMs;
     takeovers += r.takeovers;
     if (!r.ok) {
       failures.push(r);
       if (failures.length >= stopAfterFailures) break;
-    } else if (r.convergedAfterMs !== null) maxConverged = Math.max(maxConverged, r.convergedAfterMs);
+    } else {
+      if (r.convergedAfterMs !== null) maxConverged = Math.max(maxConverged, r.convergedAfterMs);
+      if (r.viewsConvergedAfterMs !== null) maxViews = Math.max(maxViews, r.viewsConvergedAfterMs);
+    }
   }
   const ms = elapsed() - t0;
   return {
@@ -43,7 +51,9 @@ export function sweepSeeds(
     failures,
     takeovers,
     maxConvergedAfterMs: maxConverged,
+    maxViewsConvergedAfterMs: maxViews,
     boundMs: bound,
+    viewBoundMs: viewBound,
     elapsedMs: ms,
     seedsPerSecond: ms > 0 ? Math.round((seeds * 1000) / ms) : 0,
   };
@@ -52,6 +62,7 @@ export function sweepSeeds(
 export function formatSweep(name: string, s: SweepSummary): string {
   return (
     `${name}: ${s.seeds} seeds in ${(s.elapsedMs / 1000).toFixed(1)} s (${s.seedsPerSecond} seeds/s), ` +
-    `${s.failures.length} failing, ${s.takeovers} takeovers, slowest convergence ${s.maxConvergedAfterMs} ms after the heal (bound ${s.boundMs} ms)`
+    `${s.failures.length} failing, ${s.takeovers} takeovers, slowest convergence ${s.maxConvergedAfterMs} ms after the heal (bound ${s.boundMs} ms), ` +
+    `views ${s.maxViewsConvergedAfterMs} ms (bound ${s.viewBoundMs} ms)`
   );
 }

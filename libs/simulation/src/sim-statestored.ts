@@ -1,320 +1,276 @@
 /**
- * A simulated statestored: the real role machine (and catalogd election) from libs/ha, driven
- * the way apps/statestored's runner drives it: ticks at nextWakeupMs, HA RPCs to the peer,
- * heartbeats to every registered subscriber with a MissedHeartbeatFailureDetector each (drop at
- * statestore_max_missed_heartbeats), topic updates from the active only, and the role broadcast
- * resent every update_statestore_rpc_resend_interval_ms until each subscriber acknowledges.
+ * A simulated statestored: the shipped node (libs/statestored-node) behind a message-to-event
+ * adapter, as apps/statestored's runner drives it over gRPC. Ticks at nextWakeupMs, peer RPCs and
+ * subscriber streams in, effects out onto the simulated network. No decision is made here; the
+ * only state of its own is what the invariant checker needs to see from outside the node.
  */
+import type { ConnState } from '@statestore-ha/ha';
 import {
-  acceptsRegistrations,
-  activeCatalogd,
-  activeEpoch,
-  epochSlot,
-  initialCatalogdElection,
-  isActive,
-  missedHeartbeatDetector,
-  missedHeartbeatState,
+  activeEpochOf,
+  designatedCatalogd,
+  isActiveNode,
+  isRegistered,
   nextWakeupMs,
-  recordHeartbeatResult,
-  requestsConnState,
-  startHa,
+  nodeConfigFromFlags,
+  pairFormed,
+  PROTOCOL_VERSION,
+  roleOf,
+  startNode,
   step,
-  stepCatalogd,
-  type CatalogdElectionState,
-  type CatalogdEvent,
-  type ConnState,
-  type HaConfig,
-  type HaEffect,
-  type HaEvent,
-  type HaState,
-  type MissedHeartbeatDetector,
-} from '@statestore-ha/ha';
+  subscriberEntries,
+  type LinkId,
+  type NodeEffect,
+  type NodeEvent,
+  type NodeMutation,
+  type NodeState,
+  type UpMessage,
+} from '@statestore-ha/statestored-node';
 import type { FakeClock, SimNetwork } from '@statestore-ha/testing';
 import type { InvariantChecker } from './invariants';
-import type { SimFlags } from './sim-flags';
+import type { SimConfig } from './sim-config';
 import type { SimMessage } from './sim-messages';
 import { SimProcess } from './sim-process';
 
-interface Registered {
-  detector: MissedHeartbeatDetector;
-  heartbeatOutstanding: boolean;
+interface StreamRef {
+  readonly subscriber: string;
+  readonly stream: number;
 }
 
 export class SimStatestored extends SimProcess {
-  private ha: HaState | null = null;
-  private subs = new Map<string, Registered>();
-  private catalogd: CatalogdElectionState;
-  private rolePending = new Set<string>();
-  private roleEpoch = 0;
-  private haTimerAt: number | null = null;
-  private haTimer: number | null = null;
-  private loops = 0;
-  /** What the simulator saw delivered, for the takeover check (not the machine's own table). */
+  private node: NodeState | null = null;
+  private timer: number | null = null;
+  private timerAt = Infinity;
+  private links = new Map<string, LinkId>();
+  private streams = new Map<LinkId, StreamRef>();
+  private nextLink = 1;
+  /** What the simulator saw delivered, for the takeover check (not the node's own table). */
   private deliveredReports = new Map<string, ConnState>();
   private lastPeerContactMs: number | null = null;
 
   constructor(
     name: string,
     private readonly peer: string,
-    private readonly flags: SimFlags,
+    private readonly config: SimConfig,
+    private readonly mutations: readonly NodeMutation[],
+    private readonly seedOf: (life: number) => number,
     clock: FakeClock,
     net: SimNetwork<SimMessage>,
     private readonly checker: InvariantChecker,
-    private readonly subscriberNames: readonly string[],
   ) {
     super(name, clock, net);
-    this.catalogd = this.freshCatalogd();
   }
 
   get statestoreId(): string {
     return `${this.name}#${this.life}`;
   }
 
-  get state(): HaState | null {
-    return this.up ? this.ha : null;
+  /** The node while this process is up. */
+  get state(): NodeState | null {
+    return this.up ? this.node : null;
   }
 
   isActive(): boolean {
-    return this.up && this.ha !== null && isActive(this.ha);
+    return this.state !== null && isActiveNode(this.state);
+  }
+
+  epoch(): number {
+    return this.node === null ? 0 : activeEpochOf(this.node);
+  }
+
+  role(): string {
+    return this.state === null ? 'down' : roleOf(this.state);
+  }
+
+  pairFormed(): boolean {
+    return this.state !== null && pairFormed(this.state);
   }
 
   hasRegistered(subscriber: string): boolean {
-    return this.subs.has(subscriber);
+    return this.state !== null && isRegistered(this.state, subscriber);
   }
 
   /** The catalogd this statestored's election designates (Impala's active_catalogd). */
   activeCatalogd(): string | null {
-    return activeCatalogd(this.catalogd)?.subscriberId ?? null;
+    return this.node === null ? null : (designatedCatalogd(this.node)?.subscriberId ?? null);
   }
 
-  epoch(): number {
-    return this.ha === null ? 0 : activeEpoch(this.ha);
+  override crash(): void {
+    // The kernel ends a killed process's streams: every subscriber it can still reach sees FIN.
+    for (const { subscriber, stream } of this.streams.values()) this.send(subscriber, { t: 'closed', stream });
+    super.crash();
   }
 
   protected boot(): void {
-    this.subs = new Map();
-    this.rolePending = new Set();
+    this.links = new Map();
+    this.streams = new Map();
     this.deliveredReports = new Map();
     this.lastPeerContactMs = null;
-    this.catalogd = this.freshCatalogd();
-    this.haTimer = null;
-    this.haTimerAt = null;
-    const f = this.flags;
-    const self = `${this.name}:24020`;
-    const config: HaConfig = {
-      statestoreId: this.statestoreId,
-      selfAddress: self,
-      epochSlot: epochSlot(self, `${this.peer}:24020`),
-      forceActive: false,
-      useNetworkAddressAsPriority: false,
-      peerCnxnAttempts: f.statestore_peer_cnxn_attempts,
-      peerCnxnRetryIntervalMs: f.statestore_ha_preemption_wait_period_ms / f.statestore_peer_cnxn_attempts,
-      monitoringFrequencyMs: f.statestore_ha_heartbeat_monitoring_frequency_ms,
-      peerTimeoutMs: f.statestore_peer_timeout_ms,
-      peerMaxMissedHeartbeats: f.statestore_max_missed_heartbeats,
-      maxReceivedHeartbeatsInActive: 10,
-      skipMajorityCheck: f.statestore_ha_unsafe_skip_majority_check,
-    };
-    const st = startHa(config, this.clock.now());
-    this.ha = st.state;
-    this.carryOut(st.effects, null, 0);
-    this.armHaTimer();
-    this.every(f.statestore_heartbeat_frequency_ms, () => this.loop());
+    this.timer = null;
+    this.timerAt = Infinity;
+    const config = nodeConfigFromFlags(this.config.statestored, { statestoreId: this.statestoreId, selfHaAddress: `${this.name}:24020`, peerHaAddress: `${this.peer}:24020` }, this.mutations);
+    const started = startNode(config, this.clock.now(), this.seedOf(this.life));
+    this.node = started.state;
+    this.carryOut(started.effects);
+    this.arm();
   }
 
-  private freshCatalogd(): CatalogdElectionState {
-    return initialCatalogdElection({ enabled: true, useSubscriberIdAsPriority: true, preemptionWaitMs: this.flags.catalogd_ha_preemption_wait_period_ms });
+  private feed(ev: NodeEvent): readonly NodeEffect[] {
+    if (this.node === null) return [];
+    const r = step(this.node, ev, this.clock.now());
+    this.node = r.state;
+    this.carryOut(r.effects);
+    this.arm();
+    return r.effects;
   }
 
-  // ---- the role machine --------------------------------------------------------------------
-
-  private feed(ev: HaEvent, replyTo: string | null = null, replySeq = 0): void {
-    if (this.ha === null) return;
-    const r = step(this.ha, ev, this.clock.now());
-    this.ha = r.state;
-    this.carryOut(r.effects, replyTo, replySeq);
-    this.armHaTimer();
-  }
-
-  private armHaTimer(): void {
-    if (this.ha === null) return;
-    const at = nextWakeupMs(this.ha);
-    if (this.haTimerAt !== null && this.haTimerAt <= at) return;
-    if (this.haTimer !== null) this.clock.cancel(this.haTimer);
-    this.haTimerAt = at;
-    this.haTimer = this.after(at - this.clock.now(), () => {
-      this.haTimer = null;
-      this.haTimerAt = null;
+  private arm(): void {
+    if (this.node === null) return;
+    const at = nextWakeupMs(this.node);
+    if (this.timer !== null && this.timerAt === at) return;
+    if (this.timer !== null) this.clock.cancel(this.timer);
+    this.timerAt = at;
+    this.timer = this.after(Math.max(0, at - this.clock.now()), () => {
+      this.timer = null;
+      this.timerAt = Infinity;
       this.feed({ kind: 'tick' });
     });
   }
 
-  private carryOut(effects: readonly HaEffect[], replyTo: string | null, replySeq: number): void {
+  private carryOut(effects: readonly NodeEffect[]): void {
     const now = this.clock.now();
     for (const fx of effects) {
       switch (fx.kind) {
+        case 'send': {
+          const ref = this.streams.get(fx.link);
+          if (ref) this.send(ref.subscriber, { t: 'down', stream: ref.stream, msg: fx.msg });
+          break;
+        }
+        case 'closeLink': {
+          const ref = this.streams.get(fx.link);
+          if (!ref) break;
+          this.streams.delete(fx.link);
+          this.links.delete(key(ref.subscriber, ref.stream));
+          this.send(ref.subscriber, { t: 'closed', stream: ref.stream });
+          break;
+        }
         case 'sendHandshake':
           this.send(this.peer, { t: 'handshake', seq: fx.seq, request: fx.request });
           break;
-        case 'replyHandshake':
-          if (replyTo !== null) this.send(replyTo, { t: 'handshakeReply', seq: replySeq, reply: fx.reply });
-          break;
         case 'sendHaHeartbeat':
-          this.send(this.peer, { t: 'haHeartbeat', seq: fx.seq, dst: fx.dstStatestoreId, src: fx.srcStatestoreId, epoch: fx.epoch });
+          this.send(this.peer, { t: 'haHeartbeat', seq: fx.seq, request: fx.request });
           break;
-        case 'replyHaHeartbeat':
-          if (replyTo !== null) this.send(replyTo, { t: 'haHeartbeatReply', seq: replySeq, outcome: fx.outcome, epoch: fx.epoch, isActive: fx.isActive });
-          break;
-        case 'roleChanged': {
+        case 'roleChanged':
           this.checker.note(now, this.statestoreId, 'role', `${fx.from}->${fx.to} epoch=${fx.epoch} ${fx.reason}`);
           if (fx.reason === 'takeover') this.checkTakeover(now);
-          if (fx.from === 'active') {
-            this.rolePending.clear();
-            this.deliveredReports.clear();
-          }
+          if (fx.from === 'active') this.deliveredReports.clear();
           break;
-        }
-        case 'broadcastRole':
-          this.roleEpoch = fx.epoch;
-          this.rolePending = new Set(this.subs.keys());
-          for (const s of this.rolePending) this.send(s, { t: 'role', statestoreId: this.statestoreId, epoch: fx.epoch });
+        case 'catalogdDesignated':
+          this.checker.note(now, this.statestoreId, 'catalogd', `active=${fx.active.subscriberId} ${fx.reason}`);
           break;
+        case 'protocolVersionAnswer':
+        case 'replyHandshake':
+        case 'replyHaHeartbeat':
+        case 'activeEpochChanged':
         case 'recoveryModeChanged':
         case 'peerConnectedChanged':
-        case 'requestConnState':
         case 'takeoverCheck':
-          break;
+        case 'networkDisabledChanged':
+        case 'subscriberRegistered':
+        case 'subscriberUnregistered':
+        case 'registrationRejected':
+        case 'heartbeatAnswered':
+        case 'heartbeatMissed':
+        case 'heartbeatSummary':
+        case 'topicUpdateAnswered':
+        case 'topicUpdateTimedOut':
+        case 'writesRejected':
+        case 'topicEntriesCleared':
+        case 'notices':
+        case 'noticeRoundStarted':
+        case 'noticeRoundDone':
+        case 'debugActionApplied':
+        case 'catalogdCleared':
+        case 'catalogdVersionStamped':
+          break; // replies are read where the request came in; the rest is for logs and metrics
       }
     }
   }
 
+  /** The design's takeover rule, from what the network delivered: peer silent AND a majority lost the active. */
   private checkTakeover(now: number): void {
+    const node = this.node;
+    if (node === null) return;
     let failed = 0;
-    for (const s of this.subs.keys()) if (this.deliveredReports.get(s) === 'FAILED') failed++;
+    let total = 0;
+    for (const e of subscriberEntries(node)) {
+      total++;
+      if (this.deliveredReports.get(e.subscriberId) === 'FAILED') failed++;
+    }
     const silent = this.lastPeerContactMs === null ? null : now - this.lastPeerContactMs;
-    this.checker.takeover(now, this.statestoreId, silent, this.flags.statestore_peer_timeout_ms, failed, this.subs.size, this.flags.statestore_ha_unsafe_skip_majority_check);
+    this.checker.takeover(now, this.statestoreId, silent, this.config.statestored.statestore_peer_timeout_seconds * 1000, failed, total, this.mutations.includes('skipMajorityCheck'));
   }
-
-  // ---- periodic work -----------------------------------------------------------------------
-
-  private loop(): void {
-    const ha = this.ha;
-    if (ha === null) return;
-    this.loops++;
-    const askConn = requestsConnState(ha);
-    for (const [id, r] of this.subs) {
-      if (r.heartbeatOutstanding) r.detector = recordHeartbeatResult(r.detector, false);
-      if (missedHeartbeatState(r.detector) === 'FAILED') {
-        this.unregister(id);
-        continue;
-      }
-      r.heartbeatOutstanding = true;
-      this.send(id, { t: 'heartbeat', statestoreId: this.statestoreId, requestConnState: askConn });
-    }
-    if (this.ha !== null && isActive(this.ha)) {
-      for (const s of this.rolePending) this.send(s, { t: 'role', statestoreId: this.statestoreId, epoch: this.roleEpoch });
-      const updateEvery = Math.max(1, Math.round(this.flags.statestore_update_frequency_ms / this.flags.statestore_heartbeat_frequency_ms));
-      if (this.loops % updateEvery === 0) {
-        const epoch = activeEpoch(this.ha);
-        for (const s of this.subs.keys()) this.send(s, { t: 'update', statestoreId: this.statestoreId, epoch });
-      }
-    }
-    this.feedCatalogd({ kind: 'tick' });
-  }
-
-  private unregister(id: string): void {
-    this.subs.delete(id);
-    this.rolePending.delete(id);
-    this.deliveredReports.delete(id);
-    this.feed({ kind: 'subscriberUnregistered', subscriberId: id });
-    if (isCatalogd(id)) this.feedCatalogd({ kind: 'catalogdUnregistered', subscriberId: id, registrationId: `${id}@${this.statestoreId}` });
-  }
-
-  private feedCatalogd(ev: CatalogdEvent): void {
-    const r = stepCatalogd(this.catalogd, ev, this.clock.now());
-    this.catalogd = r.state;
-    for (const fx of r.effects) {
-      if (fx.kind === 'catalogdDesignated') this.checker.note(this.clock.now(), this.statestoreId, 'catalogd', `active=${fx.active.subscriberId} v${fx.version} ${fx.reason}`);
-    }
-  }
-
-  // ---- messages ----------------------------------------------------------------------------
 
   protected receive(from: string, msg: SimMessage): void {
-    if (this.ha === null) return;
+    if (this.node === null) return;
     const now = this.clock.now();
     switch (msg.t) {
-      case 'handshake':
+      case 'handshake': {
         this.lastPeerContactMs = now;
-        this.feed({ kind: 'handshakeRequest', request: msg.request }, from, msg.seq);
-        return;
-      case 'handshakeReply':
-        if (msg.reply === null) this.feed({ kind: 'handshakeFailed', seq: msg.seq });
-        else {
-          this.lastPeerContactMs = now;
-          this.feed({ kind: 'handshakeReply', seq: msg.seq, reply: msg.reply });
-        }
-        return;
-      case 'haHeartbeat':
-        if (msg.dst === this.statestoreId) this.lastPeerContactMs = now;
-        this.feed({ kind: 'haHeartbeatRequest', dstStatestoreId: msg.dst, srcStatestoreId: msg.src, srcEpoch: msg.epoch }, from, msg.seq);
-        return;
-      case 'haHeartbeatReply':
-        if (msg.outcome === 'rejected') this.feed({ kind: 'haHeartbeatFailed', seq: msg.seq });
-        else {
-          this.lastPeerContactMs = now;
-          this.feed({ kind: 'haHeartbeatReply', seq: msg.seq, staleEpoch: msg.outcome === 'staleEpoch', peerEpoch: msg.epoch, peerIsActive: msg.isActive });
-        }
-        return;
-      case 'register':
-        this.onRegister(from, msg.highestEpochSeen);
-        return;
-      case 'heartbeatReply':
-      case 'roleAck':
-      case 'updateAck': {
-        const r = this.subs.get(from);
-        if (r === undefined) {
-          this.send(from, { t: 'unknownSubscriber' });
-          return;
-        }
-        if (msg.t === 'heartbeatReply') {
-          r.heartbeatOutstanding = false;
-          r.detector = recordHeartbeatResult(r.detector, true);
-          if (msg.connState !== null) {
-            this.deliveredReports.set(from, msg.connState);
-            this.feed({ kind: 'subscriberConnState', subscriberId: from, connState: msg.connState });
-          }
-        }
-        // Impala removes a receiver on RPC OK even if it skipped the notification.
-        if (msg.t === 'roleAck') this.rolePending.delete(from);
-        this.feed({ kind: 'subscriberEpoch', subscriberId: from, highestEpochSeen: msg.highestEpochSeen });
+        const reply = this.feed({ kind: 'haHandshakeRequested', protocolVersion: PROTOCOL_VERSION, request: msg.request }).find((e) => e.kind === 'replyHandshake');
+        this.send(from, { t: 'handshakeReply', seq: msg.seq, reply: reply?.kind === 'replyHandshake' ? reply.reply : null });
         return;
       }
-      case 'registered':
-      case 'heartbeat':
-      case 'role':
-      case 'update':
-      case 'unknownSubscriber':
-        return; // down messages are not for a statestored
+      case 'handshakeReply':
+        if (msg.reply === null) {
+          this.feed({ kind: 'haHandshakeFailed', seq: msg.seq });
+          return;
+        }
+        this.lastPeerContactMs = now;
+        this.feed({ kind: 'haHandshakeAnswered', seq: msg.seq, reply: msg.reply });
+        return;
+      case 'haHeartbeat': {
+        if (msg.request.dstStatestoreId === this.statestoreId) this.lastPeerContactMs = now;
+        const reply = this.feed({ kind: 'haHeartbeatRequested', request: msg.request }).find((e) => e.kind === 'replyHaHeartbeat');
+        this.send(from, { t: 'haHeartbeatReply', seq: msg.seq, reply: reply?.kind === 'replyHaHeartbeat' ? reply.reply : null });
+        return;
+      }
+      case 'haHeartbeatReply':
+        if (msg.reply === null) {
+          this.feed({ kind: 'haHeartbeatFailed', seq: msg.seq });
+          return;
+        }
+        this.lastPeerContactMs = now;
+        this.feed({ kind: 'haHeartbeatAnswered', seq: msg.seq, staleEpoch: msg.reply.staleEpoch, peerEpoch: msg.reply.epoch, peerIsActive: msg.reply.isActive });
+        return;
+      case 'up':
+        return this.fromSubscriber(from, msg.stream, msg.msg);
+      case 'closed': {
+        const link = this.links.get(key(from, msg.stream));
+        if (link === undefined) return;
+        this.links.delete(key(from, msg.stream));
+        this.streams.delete(link);
+        this.feed({ kind: 'linkClosed', link });
+        return;
+      }
+      case 'down':
+        return; // statestored -> subscriber only
     }
   }
 
-  private onRegister(from: string, highestEpochSeen: number): void {
-    if (this.ha === null || !acceptsRegistrations(this.ha)) return;
-    if (!this.subscriberNames.includes(from)) return;
-    this.subs.set(from, { detector: missedHeartbeatDetector(this.flags.statestore_max_missed_heartbeats), heartbeatOutstanding: false });
-    this.deliveredReports.delete(from);
-    this.feed({ kind: 'subscriberRegistered', subscriberId: from, highestEpochSeen });
-    if (isCatalogd(from)) {
-      this.feedCatalogd({ kind: 'catalogdRegistered', candidate: { subscriberId: from, registrationId: `${from}@${this.statestoreId}`, forceActive: false, address: `${from}:26000` } });
+  private fromSubscriber(from: string, stream: number, msg: UpMessage): void {
+    let link = this.links.get(key(from, stream));
+    if (link === undefined) {
+      link = this.nextLink++;
+      this.links.set(key(from, stream), link);
+      this.streams.set(link, { subscriber: from, stream });
     }
-    const ha = this.ha;
-    // The reply tells the subscriber the current role, which stands in for the broadcast.
-    this.rolePending.delete(from);
-    this.send(from, { t: 'registered', statestoreId: this.statestoreId, isActive: isActive(ha), epoch: activeEpoch(ha) });
+    const role = this.node === null ? 'down' : roleOf(this.node);
+    // Only a standby (or recovering) node asks for, and reads, the subscriber's view of the active.
+    if (msg.kind === 'heartbeat' && (role === 'standby' || role === 'recovery')) this.deliveredReports.set(from, msg.connState);
+    this.feed(msg.kind === 'register' ? { kind: 'up', link, msg, registrationId: `${from}#${stream}@${this.statestoreId}` } : { kind: 'up', link, msg });
   }
 }
 
-function isCatalogd(id: string): boolean {
-  return id.startsWith('catalogd');
+function key(subscriber: string, stream: number): string {
+  return `${subscriber}#${stream}`;
 }

@@ -1,4 +1,4 @@
-import { flagArgs } from './daemon-process';
+import { flagArgs } from './flag-args';
 
 describe('flagArgs', () => {
   it("writes Impala's gflags form, one --name=value per flag, booleans spelled out", () => {
