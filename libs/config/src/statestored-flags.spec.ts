@@ -52,7 +52,6 @@ const IMPALA_DEFAULTS = {
   update_catalogd_rpc_resend_interval_ms: 100,
   debug_actions: '',
   statestore_max_topic_value_bytes: 128 * 1024 * 1024,
-  statestore_ha_unsafe_skip_majority_check: false,
 };
 
 describe('statestoredFlags', () => {
@@ -142,6 +141,18 @@ describe('statestoredFlags', () => {
       expect(errorsOf(['--debug_actions=SEND_UPDATE_STATESTORED_RPC_FIRST_ATTEMPT:FAIL@1.0'])).toEqual([]);
     });
 
+    it('has no test-only switch of its own: the unsafe skip-majority bug is a debug action', () => {
+      expect(errorsOf(['--statestore_ha_unsafe_skip_majority_check=true'])[0]?.message).toMatch(/unknown flag/);
+      expect(errorsOf(['--debug_actions=STATESTORE_HA_UNSAFE_SKIP_MAJORITY_CHECK'])).toEqual([]);
+    });
+
+    it('refuses a retry interval that Impala overwrites anyway, naming what to set instead', () => {
+      expect(errorsOf(['--statestore_peer_cnxn_retry_interval_ms=500']).map((e) => e.message)).toEqual([
+        '--statestore_peer_cnxn_retry_interval_ms=500: not supported: Impala replaces it with statestore_ha_preemption_wait_period_ms / statestore_peer_cnxn_attempts; set those instead',
+      ]);
+      expect(errorsOf(['--statestore_peer_cnxn_retry_interval_ms=1000'])).toEqual([]);
+    });
+
     it('names an unknown label', () => {
       const [error] = errorsOf(['--debug_actions=SEND_UPDATE_STATESTORED_RPC_FIRST_ATTEMP:FAIL']);
       expect(error?.flag).toBe('debug_actions');
@@ -157,7 +168,7 @@ describe('statestoredFlags', () => {
         expect(help).toContain(`--${name}=<${spec.type}>  default: ${JSON.stringify(spec.default)}  range: [${spec.min}, ${spec.max}]`);
       }
     }
-    expect(help).toContain('TEST ONLY: takeover without the subscriber-majority check');
+    expect(help).toContain('TEST ONLY: fault hooks, DISABLE_STATESTORE_NETWORK, STATESTORE_HA_UNSAFE_SKIP_MAJORITY_CHECK');
     expect(Object.keys(statestoredFlags.specs).sort()).toEqual(Object.keys({ ...IMPALA_DEFAULTS, hostname: '' }).sort());
   });
 });

@@ -4,11 +4,12 @@
  */
 import { formatSweep, sweepSeeds } from './seed-sweep';
 
-it('5,000 random fault schedules (seeds 1-5000) keep every invariant and converge', () => {
+it('5,000 random fault schedules (seeds 1-5000) keep every invariant, and roles and views converge', () => {
   const s = sweepSeeds(1, 5000, {}, () => performance.now());
   console.log(formatSweep('random schedules a', s));
   expect(s.failures.map((f) => f.failure)).toEqual([]);
   expect(s.seeds).toBe(5000);
-  // The sweep must exercise takeovers, or it proves little about them.
+  // The sweep must exercise takeovers and dead subscribers, or it proves little about them.
   expect(s.takeovers).toBeGreaterThan(100);
+  expect(s.deadSubscriberRuns).toBeGreaterThan(50);
 });

@@ -4,11 +4,12 @@
  */
 import { formatSweep, sweepSeeds } from './seed-sweep';
 
-it('5,000 random fault schedules (seeds 5001-10000) keep every invariant and converge', () => {
+it('5,000 random fault schedules (seeds 5001-10000) keep every invariant, and roles and views converge', () => {
   const s = sweepSeeds(5001, 5000, {}, () => performance.now());
   console.log(formatSweep('random schedules b', s));
   expect(s.failures.map((f) => f.failure)).toEqual([]);
   expect(s.seeds).toBe(5000);
-  // The sweep must exercise takeovers, or it proves little about them.
+  // The sweep must exercise takeovers and dead subscribers, or it proves little about them.
   expect(s.takeovers).toBeGreaterThan(100);
+  expect(s.deadSubscriberRuns).toBeGreaterThan(50);
 });

@@ -8,6 +8,8 @@ export interface SweepSummary {
   readonly seeds: number;
   readonly failures: readonly SimResult[];
   readonly takeovers: number;
+  /** Seeds in which a subscriber crashed and never came back (its drop and transient cleanup are judged). */
+  readonly deadSubscriberRuns: number;
   readonly maxConvergedAfterMs: number;
   readonly maxViewsConvergedAfterMs: number;
   readonly boundMs: number;
@@ -26,6 +28,7 @@ export function sweepSeeds(
   const t0 = elapsed();
   const failures: SimResult[] = [];
   let takeovers = 0;
+  let deadSubscriberRuns = 0;
   let maxConverged = 0;
   let maxViews = 0;
   let bound = 0;
@@ -37,6 +40,7 @@ export function sweepSeeds(
     bound = r.boundMs;
     viewBound = r.viewBoundMs;
     takeovers += r.takeovers;
+    if (r.schedule.stayDown?.some((n) => !n.startsWith('ss'))) deadSubscriberRuns++;
     if (!r.ok) {
       failures.push(r);
       if (failures.length >= stopAfterFailures) break;
@@ -50,6 +54,7 @@ export function sweepSeeds(
     seeds,
     failures,
     takeovers,
+    deadSubscriberRuns,
     maxConvergedAfterMs: maxConverged,
     maxViewsConvergedAfterMs: maxViews,
     boundMs: bound,
@@ -62,7 +67,7 @@ export function sweepSeeds(
 export function formatSweep(name: string, s: SweepSummary): string {
   return (
     `${name}: ${s.seeds} seeds in ${(s.elapsedMs / 1000).toFixed(1)} s (${s.seedsPerSecond} seeds/s), ` +
-    `${s.failures.length} failing, ${s.takeovers} takeovers, slowest convergence ${s.maxConvergedAfterMs} ms after the heal (bound ${s.boundMs} ms), ` +
+    `${s.failures.length} failing, ${s.takeovers} takeovers, ${s.deadSubscriberRuns} with a subscriber that never came back, slowest convergence ${s.maxConvergedAfterMs} ms after the heal (bound ${s.boundMs} ms), ` +
     `views ${s.maxViewsConvergedAfterMs} ms (bound ${s.viewBoundMs} ms)`
   );
 }

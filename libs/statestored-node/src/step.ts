@@ -141,14 +141,15 @@ function loopPeriods(c: NodeConfig): LoopSchedule {
 }
 
 function runDueLoops(s: NodeState, now: number, out: NodeEffect[]): void {
-  if (s.ha !== null && now >= haWakeupMs(s.ha)) feedHa(s, { kind: 'tick' }, now, out);
-  releaseHeldHandshake(s, now, out);
   const periods = loopPeriods(s.config);
   const l = s.loops;
+  // Heartbeats first: a subscriber dropped now must not count toward a takeover decided now.
   if (now >= l.heartbeatsAtMs) {
     l.heartbeatsAtMs = advance(l.heartbeatsAtMs, periods.heartbeatsAtMs, now);
     heartbeatLoop(s, now, out);
   }
+  if (s.ha !== null && now >= haWakeupMs(s.ha)) feedHa(s, { kind: 'tick' }, now, out);
+  releaseHeldHandshake(s, now, out);
   if (now >= l.updatesAtMs) {
     l.updatesAtMs = advance(l.updatesAtMs, periods.updatesAtMs, now);
     updateLoop(s, now, out);
