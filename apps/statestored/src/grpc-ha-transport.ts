@@ -33,6 +33,14 @@ export class GrpcHaPeerClient implements HaPeerClient {
     this.client = new StatestoreHaServiceClient(o.peerAddress, credentials.createInsecure(), {
       'grpc.initial_reconnect_backoff_ms': 100,
       'grpc.max_reconnect_backoff_ms': 1000,
+      // The RPC deadline is Impala's (statestore_ha_client_rpc_timeout_ms, 5 min by default), and
+      // the role machine counts a late answer as missed anyway; what keeps the link usable is
+      // noticing a connection that no longer carries answers (a proxy that dropped bytes mid-
+      // stream leaves HTTP/2 unable to parse another frame) and reconnecting: keepalive pings
+      // every second, at the server's least allowed interval (grpc-server.ts).
+      'grpc.keepalive_time_ms': 1000,
+      'grpc.keepalive_timeout_ms': 1000,
+      'grpc.keepalive_permit_without_calls': 1,
     });
   }
 

@@ -79,6 +79,11 @@ export function statestoredFlags(t: TimingFlags, extra: Readonly<Record<string, 
     update_statestore_rpc_resend_interval_ms: t.resendMs,
     statestore_update_frequency_ms: t.updateMs,
     statestore_priority_update_frequency_ms: Math.max(50, Math.round(t.updateMs / 4)),
+    // Impala's ratio: a heartbeat's deadline plus a period stays well under the subscribers'
+    // timeout (3 + 1 s against 30 s), so a subscriber whose answers are lost still hears a
+    // heartbeat before its detector gives the statestored up. With the 2 s subscriber timeout of
+    // Impala's HA tests, the deadline must be the least one (1 s) to keep that ratio.
+    statestore_heartbeat_tcp_timeout_seconds: 1,
     ...extra,
   };
 }
