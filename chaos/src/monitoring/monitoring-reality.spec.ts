@@ -6,8 +6,9 @@
  * goes through Prometheus' HTTP API: each must name only metrics and labels the daemons export,
  * each selector must match series, each panel must return series, and Prometheus must evaluate
  * every rule without error. Midway the active statestored is killed (SIGKILL), and the failover
- * panels must show it. Targets carry instance=<daemon name>, as compose and the ServiceMonitor
- * set it. Skipped, with the reason printed, where /usr/bin/prometheus is missing.
+ * panels must show it. Targets carry instance=<daemon name>, as the ServiceMonitor sets it
+ * (compose keeps Prometheus' host:port, statestored-1:25010, which names the daemon too).
+ * Skipped, with the reason printed, where /usr/bin/prometheus is missing.
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -121,7 +122,7 @@ describeIfPrometheus('the dashboard and the alert rules against a real cluster a
     workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'chaos-monitoring-'));
     specs = await planCluster({ coordinators: 1, executors: 2, catalogds: 2, catalogdHa: true }, DEFAULT_TIMING);
     subscribers = specs.filter((s) => s.app !== 'statestored').length;
-    // instance = the daemon's name, as compose's prometheus.yml and the ServiceMonitor set it.
+    // instance = the daemon's name, as the ServiceMonitor sets it (the pod's name).
     prom = await PrometheusServer.start({
       scrapeIntervalMs: SCRAPE_MS,
       targets: specs.map((s) => ({ address: `127.0.0.1:${s.webPort}`, labels: { instance: s.name } })),
