@@ -6,7 +6,9 @@
  * goes through Prometheus' HTTP API: each must name only metrics and labels the daemons export,
  * each selector must match series, each panel must return series, and Prometheus must evaluate
  * every rule without error. Midway the active statestored is killed (SIGKILL), and the failover
- * panels must show it. Targets carry instance=<daemon name>, as the ServiceMonitor sets it
+ * panels must show it. As root each daemon runs on its own "host" (a network namespace with
+ * its own address) and every flag names its peers by host name only (named-hosts.ts): the
+ * run also shows the daemons need no loopback. Without root they share 127.0.0.1. Targets carry instance=<daemon name>, as the ServiceMonitor sets it
  * (compose keeps Prometheus' host:port, statestored-1:25010, which names the daemon too).
  * Skipped, with the reason printed, where /usr/bin/prometheus is missing.
  */
@@ -17,11 +19,15 @@ import { parseAllDocuments } from 'yaml';
 import type { DaemonSpec } from '@statestore-ha/cluster';
 import { DEFAULT_TIMING, planCluster, ProcessRuntime, statestoreIndex, STATESTORED_NAMES } from '../cluster';
 import type { StatestoredName } from '../cluster';
+import type { DaemonPlacement } from '../cluster';
+import { canUseNetns } from '../netfault';
 import { DEFAULT_PROMETHEUS_BINARY, PrometheusServer } from '../prometheus';
 import type { Series } from '../prometheus';
 import { dashboardQueries, substituteGrafanaVariables } from './dashboard-queries';
 import type { PanelQuery, QueryWindow } from './dashboard-queries';
 import { promqlReferences } from './promql-references';
+import { placeOnNamedHosts } from './named-hosts';
+import type { NamedHostCluster } from './named-hosts';
 import { exportedData, finiteSeries, referenceProblems } from './query-check';
 import type { ExportedData } from './query-check';
 
@@ -37,6 +43,8 @@ const binary = process.env['PROMETHEUS_BIN'] ?? DEFAULT_PROMETHEUS_BINARY;
 const skipReason = fs.existsSync(binary) ? undefined : `no ${binary} (chaos/scripts/install-deps.sh installs Debian's prometheus)`;
 if (skipReason) process.stderr.write(`monitoring-reality.spec skipped: ${skipReason}\n`);
 const describeIfPrometheus = skipReason ? describe.skip : describe;
+const netns = skipReason ? { ok: false as const, reason: 'skipped' } : canUseNetns();
+const MODE = netns.ok ? 'each daemon on its own host, peers named by host name' : `all on 127.0.0.1 (${netns.reason})`;
 
 jest.setTimeout(180_000);
 
@@ -86,8 +94,9 @@ function sleep(ms: number): Promise<void> {
 
 const now = (): number => Date.now() / 1000;
 
-describeIfPrometheus('the dashboard and the alert rules against a real cluster and Prometheus', () => {
+describeIfPrometheus(`the dashboard and the alert rules against a real cluster and Prometheus (${MODE})`, () => {
   let prom: PrometheusServer;
+  let hosts: NamedHostCluster | undefined;
   let runtime: ProcessRuntime;
   let specs: DaemonSpec[];
   let workDir: string;
@@ -121,16 +130,22 @@ describeIfPrometheus('the dashboard and the alert rules against a real cluster a
     }
     workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'chaos-monitoring-'));
     specs = await planCluster({ coordinators: 1, executors: 2, catalogds: 2, catalogdHa: true }, DEFAULT_TIMING);
+    let placements: ReadonlyMap<string, DaemonPlacement> = new Map();
+    if (netns.ok) {
+      hosts = await placeOnNamedHosts(specs);
+      specs = hosts.specs;
+      placements = hosts.placements;
+    }
     subscribers = specs.filter((s) => s.app !== 'statestored').length;
     // instance = the daemon's name, as the ServiceMonitor sets it (the pod's name).
     prom = await PrometheusServer.start({
       scrapeIntervalMs: SCRAPE_MS,
-      targets: specs.map((s) => ({ address: `127.0.0.1:${s.webPort}`, labels: { instance: s.name } })),
+      targets: specs.map((s) => ({ address: `${placements.get(s.name)?.webHost ?? '127.0.0.1'}:${s.webPort}`, labels: { instance: s.name } })),
       ruleFiles: [ALERT_RULES],
     });
     runtime = new ProcessRuntime({ distDir: DIST, logDir: workDir });
     tStart = now();
-    await runtime.start(specs, new Map());
+    await runtime.start(specs, placements);
     await prom.waitForTargetsUp(specs.map((s) => s.name), 20_000);
     await until('one active statestored', 'sum(statestore_is_active)', (v) => v === 1, 20_000);
     const active = await prom.client.vectorByLabel('statestore_is_active == 1', 'instance');
@@ -157,6 +172,7 @@ describeIfPrometheus('the dashboard and the alert rules against a real cluster a
   afterAll(async () => {
     await runtime?.stop();
     await prom?.stop();
+    await hosts?.cleanup();
     if (workDir) fs.rmSync(workDir, { recursive: true, force: true });
   });
 
@@ -165,6 +181,12 @@ describeIfPrometheus('the dashboard and the alert rules against a real cluster a
   const last = (s: Series | undefined): number | undefined => valueAt(s, Number.POSITIVE_INFINITY);
   const byLabel = (series: Series[], label: string, value: string): Series | undefined => series.find((s) => s.metric[label] === value);
   const afterKill = (s: Series | undefined): number[] => (s?.points ?? []).filter((p) => p.time > tKill && Number.isFinite(p.value)).map((p) => p.value);
+
+  (netns.ok ? it : it.skip)('ran every daemon with host names only: no address and no loopback in any flag', () => {
+    const hostFlags = specs.flatMap((s) => ['hostname', 'state_store_host', 'state_store_2_host', 'state_store_peer_host'].filter((f) => f in s.flags).map((f) => `${s.name} --${f}=${String(s.flags[f])}`));
+    expect(hostFlags.length).toBe(specs.length + 2 * subscribers + 2);
+    expect(hostFlags.filter((f) => !/=(statestored|catalogd|coordinator|executor)-\d+$/.test(f))).toEqual([]);
+  });
 
   it('covers every panel of the dashboard, and no other', () => {
     expect([...new Set(queries.map((q) => q.panel))].sort()).toEqual(Object.keys(PANELS).sort());
