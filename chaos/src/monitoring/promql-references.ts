@@ -8,7 +8,6 @@ import type * as LezerPromql from '@prometheus-io/lezer-promql' with { 'resoluti
 
 // The package is "type": "module" with one .d.ts for both entries, so TypeScript (node16)
 // refuses a static import from CommonJS; its require entry (dist/index.cjs) is real.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { parser } = require('@prometheus-io/lezer-promql') as typeof LezerPromql;
 
 export interface PromqlReferences {

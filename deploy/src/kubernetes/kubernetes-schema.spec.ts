@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { KUBERNETES_API_VERSION, PROMETHEUS_OPERATOR_CRD_VERSION, schemaErrors } from './api-schema';
 import { KUBERNETES_DIR, kustomizeVersion, manifestFiles, OVERLAYS, readManifest, render, renderUnavailable } from './overlays';
 import type { KubeObject } from './kube-object';
+import { unknownFieldErrors } from './unknown-fields';
 
 const ci = process.env['CI'] === 'true';
 if (renderUnavailable && !ci) process.stderr.write(`kubernetes-schema.spec: rendered overlays skipped: ${renderUnavailable}\n`);
@@ -30,7 +31,20 @@ describe(`Kubernetes ${KUBERNETES_API_VERSION} API schemas (prometheus-operator 
     expect(objects.flatMap(schemaErrors)).toEqual([]);
   });
 
+  // The schemas let unknown fields through; the API server's strict field validation does not.
+  itRenders.each(OVERLAYS.map((o) => [o.name, o]))('%s names no field the API does not know', (_name, overlay) => {
+    expect(unknownFieldErrors(render(overlay))).toEqual([]);
+  });
+
   describe('fails when broken on purpose', () => {
+    it('a misspelt field (TypeScript reports the first per object)', () => {
+      const o = statefulSet('statestored-1') as unknown as { spec: Record<string, unknown> };
+      o.spec['podManagmentPolicy'] = 'Parallel';
+      expect(unknownFieldErrors([o as unknown as KubeObject])).toEqual([
+        expect.stringMatching(/^StatefulSet\/statestored-1: Object literal may only specify known properties, and '"?podManagmentPolicy"?' does not exist in type 'IStatefulSetSpec'/),
+      ]);
+    });
+
     it('a replica count written as a string', () => {
       const o = statefulSet('statestored-1') as unknown as { spec: { replicas: unknown } };
       o.spec.replicas = 'one';
