@@ -35,10 +35,14 @@ export function render(overlay: Overlay): KubeObject[] {
   return renderKustomization(kustomize.kustomize, overlay.dir);
 }
 
-/** Every manifest file as written (not rendered): all YAML under deploy/kubernetes but the kustomizations. */
+/**
+ * Every manifest file as written (not rendered): all YAML under deploy/kubernetes but the
+ * kustomizations and the JSON patches in overlays' patches/ folders (lists of operations, not
+ * objects; the rendered overlays show what they do).
+ */
 export function manifestFiles(dir = KUBERNETES_DIR): string[] {
   return fs.readdirSync(dir, { withFileTypes: true, recursive: true })
-    .filter((e) => e.isFile() && /\.ya?ml$/.test(e.name) && e.name !== 'kustomization.yaml')
+    .filter((e) => e.isFile() && /\.ya?ml$/.test(e.name) && e.name !== 'kustomization.yaml' && path.basename(e.parentPath) !== 'patches')
     .map((e) => path.join(e.parentPath, e.name))
     .sort();
 }
