@@ -1,7 +1,9 @@
 /** The kustomizations the specs render, and what each must hold. */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { findKustomize, parseYamlStream, renderKustomization } from './kustomize';
+import { parseYamlStream, renderKustomization } from './kustomize';
+import { describeKubectl, findKubectl, PROJECT_KUBECTL } from './kubectl-lookup';
+import type { Kubectl } from './kubectl-lookup';
 import type { KubeObject } from './kube-object';
 import type { InvariantOptions } from './manifest-invariants';
 
@@ -21,18 +23,29 @@ export const OVERLAYS: readonly Overlay[] = [
   { name: 'overlays/single-node', dir: path.join(KUBERNETES_DIR, 'overlays/single-node'), antiAffinity: 'preferred' },
 ];
 
-const kustomize = findKustomize();
+export const kubectlLookup = findKubectl();
 
 /**
- * Why rendering is impossible here, or undefined. In CI a missing renderer is a failure, not
- * a skip: the project's machines have kubectl 1.32 (kustomize v5.5.0).
+ * Why rendering is impossible here, or undefined. Outside CI the rendering specs then skip and
+ * say why; under CI=true they fail with this text, since CI's install-deps.sh extracted
+ * Debian's kubectl and a missing renderer means that step broke.
  */
-export const renderUnavailable: string | undefined = kustomize.ok ? undefined : kustomize.reason;
-export const kustomizeVersion: string = kustomize.ok ? `${kustomize.kustomize.kubectl} (kustomize ${kustomize.kustomize.version})` : 'none';
+export const renderUnavailable: string | undefined = kubectlLookup.chosen
+  ? undefined
+  : [
+      'no kubectl to render the kustomizations with',
+      ...kubectlLookup.problems,
+      `as root, \`bash chaos/scripts/install-deps.sh\` extracts Debian's kubectl 1.20 to ${path.relative(path.resolve(KUBERNETES_DIR, '../..'), PROJECT_KUBECTL)}; or set KUBECTL to a kubectl 1.14+`,
+    ].join('; ');
 
-export function render(overlay: Overlay): KubeObject[] {
-  if (!kustomize.ok) throw new Error(kustomize.reason);
-  return renderKustomization(kustomize.kustomize, overlay.dir);
+export const kustomizeVersion: string = kubectlLookup.chosen ? describeKubectl(kubectlLookup.chosen) : 'none';
+
+// Once per spec file, so a CI log says which kubectl rendered what it checked.
+process.stderr.write(`deploy: rendering kustomizations with ${kustomizeVersion}\n`);
+
+export function render(overlay: Overlay, kubectl: Kubectl | undefined = kubectlLookup.chosen): KubeObject[] {
+  if (!kubectl) throw new Error(renderUnavailable);
+  return renderKustomization(kubectl, overlay.dir);
 }
 
 /**
