@@ -37,6 +37,8 @@ module.exports = [
           { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:pure', 'type:testing', 'scope:config'] },
           { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:pure', 'type:proto', 'type:edge'] },
           { sourceTag: 'type:chaos', onlyDependOnLibsWithTags: ['type:pure', 'type:proto', 'type:edge', 'type:testing'] },
+          // deploy/: manifests and dashboards, checked against the flag and metric tables.
+          { sourceTag: 'type:deploy', onlyDependOnLibsWithTags: ['type:pure', 'type:edge'] },
         ],
       }],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
@@ -55,6 +57,7 @@ module.exports = [
           { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:pure', 'type:testing', 'scope:config'] },
           { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:pure', 'type:proto', 'type:edge', 'type:testing'] },
           { sourceTag: 'type:chaos', onlyDependOnLibsWithTags: ['type:pure', 'type:proto', 'type:edge', 'type:testing'] },
+          { sourceTag: 'type:deploy', onlyDependOnLibsWithTags: ['type:pure', 'type:edge'] },
         ],
       }],
     },

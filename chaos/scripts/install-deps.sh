@@ -5,6 +5,8 @@
 # shared/reference/environment.md), netavark + aardvark-dns (podman networks where containers
 # find each other by name; Debian's default CNI backend has no DNS without extra plugins),
 # busybox-static (the shell of our registry-free base image), curl (socket health checks).
+# Also Debian's kubectl, which the deploy specs render the Kubernetes manifests with, extracted
+# into tmp/tools rather than installed (deploy/scripts/extract-kubectl.sh says why).
 # Idempotent and quiet: installs only what is missing, prints one line saying what it did.
 set -euo pipefail
 
@@ -12,6 +14,8 @@ if [[ "$(id -u)" != "0" ]]; then
   echo "install-deps: not root, skipping (netns, iptables and podman faults need root)" >&2
   exit 0
 fi
+
+bash "$(dirname "$0")/../../deploy/scripts/extract-kubectl.sh"
 
 # package -> a file it installs, to test presence without asking dpkg about every package.
 declare -A probe=(

@@ -6,6 +6,6 @@ export type { PrometheusServerOptions } from './prometheus-server';
 export { PrometheusContainer } from './prometheus-container';
 export type { PrometheusContainerOptions } from './prometheus-container';
 export { PrometheusClient, PrometheusApiError } from './prometheus-client';
-export type { QueryResult, Sample, Series, ScrapeTargetState } from './prometheus-client';
+export type { AlertingRuleState, QueryResult, Sample, Series, ScrapeTargetState } from './prometheus-client';
 export { renderPrometheusConfig, renderFileSdTargets, MIN_SCRAPE_INTERVAL_MS } from './prometheus-config';
 export type { ScrapeTarget, PrometheusConfigInput } from './prometheus-config';

@@ -31,6 +31,15 @@ export interface ScrapeTargetState {
   readonly lastScrape: string;
 }
 
+export interface AlertingRuleState {
+  readonly name: string;
+  readonly query: string;
+  /** 'ok' once evaluated without error, 'err' with lastError, 'unknown' before the first evaluation. */
+  readonly health: 'ok' | 'err' | 'unknown';
+  readonly lastError: string;
+  readonly state: 'inactive' | 'pending' | 'firing';
+}
+
 export class PrometheusApiError extends Error {
   override readonly name = 'PrometheusApiError';
   constructor(readonly path: string, readonly status: number, readonly errorType: string, detail: string, options?: { cause?: unknown }) {
@@ -73,6 +82,23 @@ export class PrometheusClient {
     const result = await this.query(promql);
     if (result.resultType !== 'vector') throw new PrometheusApiError('/api/v1/query', 200, 'bad_data', `expected a vector, got ${result.resultType}`);
     return new Map(result.samples.map((s) => [s.metric[label] ?? '', s.value]));
+  }
+
+  /** Every value of a label over the stored data, e.g. labelValues('__name__') for every metric name. */
+  async labelValues(label: string): Promise<string[]> {
+    return (await this.get(`/api/v1/label/${encodeURIComponent(label)}/values`, new URLSearchParams())) as string[];
+  }
+
+  /** The label sets of every series a selector matched between start and end (Unix seconds). */
+  async series(selector: string, start: number, end: number): Promise<Array<Record<string, string>>> {
+    const params = new URLSearchParams({ 'match[]': selector, start: String(start), end: String(end) });
+    return (await this.get('/api/v1/series', params)) as Array<Record<string, string>>;
+  }
+
+  /** The loaded alerting rules with how their last evaluation went. */
+  async alertingRules(): Promise<AlertingRuleState[]> {
+    const data = (await this.get('/api/v1/rules', new URLSearchParams({ type: 'alert' }))) as { groups: Array<{ rules: AlertingRuleState[] }> };
+    return data.groups.flatMap((g) => g.rules.map(({ name, query, health, lastError, state }) => ({ name, query, health, lastError: lastError ?? '', state })));
   }
 
   async activeTargets(): Promise<ScrapeTargetState[]> {
