@@ -48,6 +48,7 @@ function useServer(target: Target): {
   readonly echo: EchoServer;
   raw(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<Raw>;
   echoProxy(options?: { upstream?: string }): Promise<{ proxy: Proxy; port: number }>;
+  connected(port: number): Promise<ProbeClient>;
 } {
   let handle: ToxiproxyServerHandle;
   let client: Toxiproxy;
@@ -77,6 +78,18 @@ function useServer(target: Target): {
       if (body !== undefined) init.body = typeof body === 'string' ? body : JSON.stringify(body);
       const res = await fetch(`${handle.url}${path}`, init);
       return { status: res.status, contentType: res.headers.get('content-type'), text: await res.text(), headers: res.headers };
+    },
+    /**
+     * A connection whose links run: the kernel completes a client's connect before toxiproxy
+     * has accepted it, dialled the upstream and started the links with the toxics of that
+     * moment, so a toxic change right after connectProbe can race the start under load.
+     */
+    async connected(port) {
+      const before = echo.sockets.size;
+      const probe = await connectProbe(port);
+      for (let waited = 0; echo.sockets.size === before && waited < 3000; waited += 10) await sleep(10);
+      await sleep(100); // the links start right after the upstream dial
+      return probe;
     },
     async echoProxy(options = {}) {
       seq += 1;
@@ -361,7 +374,7 @@ describe.each(TARGETS)('$label', (target) => {
       await echoes(probe, 'flows', 5);
       await skipped.remove();
       expect(await probe.waitForEnd(2000)).toEqual({ kind: 'fin' });
-      const held = await connectProbe(port);
+      const held = await s.connected(port); // or the reset may come before the links exist
       await proxy.addToxic(toxic({ type: 'timeout', attributes: { timeout: 0 } }));
       await s.client.reset();
       expect(await held.waitForEnd(2000)).toEqual({ kind: 'fin' });
@@ -412,7 +425,7 @@ describe.each(TARGETS)('$label', (target) => {
     it('a connection made while reset_peer was present closes with an RST even after the toxic is gone', async () => {
       const { proxy, port } = await s.echoProxy();
       const reset = await proxy.addToxic(toxic({ type: 'reset_peer', attributes: { timeout: 0 } }));
-      const probe = await connectProbe(port);
+      const probe = await s.connected(port); // SO_LINGER 0 is set when the links start
       await reset.remove();
       await echoes(probe, 'ok', 2);
       for (const socket of s.echo.sockets) socket.end(); // an orderly close upstream
