@@ -47,7 +47,12 @@ export const CLI_USAGE = `usage: node dist/chaos/cli/main.js [options]   (npx nx
   --unsafe-skip-majority-check          test-only bug switch: takeover without the majority check
                                         (--debug_actions=STATESTORE_HA_UNSAFE_SKIP_MAJORITY_CHECK)
   --reports-dir=chaos/reports --dist=dist
-  --help                                this text`;
+  --help                                this text
+environment (chaos/README.md):
+  TOXIPROXY_URL=http://host:8474        use the toxiproxy there
+  TOXIPROXY_SERVER_BIN=<path>           Shopify's toxiproxy-server to start (default: toxiproxy-server on PATH;
+                                        our stand-in only when there is none)
+  CHAOS_TOXIPROXY_IMAGE, CHAOS_PROMETHEUS_IMAGE, CHAOS_BASE_IMAGE   images of --runtime=containers`;
 
 /** `--help`: not an error, but no run either. */
 export class HelpRequested extends Error {

@@ -18,8 +18,8 @@ import * as path from 'node:path';
 import type { AppName } from '@statestore-ha/cluster';
 import { runCommand } from '../netfault';
 import { PrometheusContainer } from '../prometheus';
-import { AddressedContainer, buildImage, buildToxiproxyImage, ensureContainerEngine, resolveBaseImage, resolvePrometheusImage } from '../runtime';
-import type { ContainerEngine } from '../runtime';
+import { AddressedContainer, buildImage, ensureContainerEngine, resolveBaseImage, resolvePrometheusImage, resolveToxiproxyImage, TOXIPROXY_IMAGE_API_PORT } from '../runtime';
+import type { ContainerEngine, ToxiproxyImage } from '../runtime';
 import { ContainerNetwork, ownLabels, sweepStaleContainers } from './container-network';
 import { ContainerFirewallLinkFaults } from './container-firewall-link-faults';
 import { ContainersRuntime } from './containers-runtime';
@@ -27,8 +27,6 @@ import { onProcessExit } from './process-exit-hook';
 import { ToxiproxyLinkFaults } from './toxiproxy-link-faults';
 
 const APPS: readonly AppName[] = ['statestored', 'catalogd', 'impalad'];
-/** Our toxiproxy image's API port (docker/Dockerfile.toxiproxy). */
-const TOXIPROXY_API_PORT = 8474;
 const TOXIPROXY_ALIAS = 'toxiproxy';
 const PROMETHEUS_ALIAS = 'prometheus';
 
@@ -42,7 +40,7 @@ export class ContainerLabUnavailableError extends Error {
 export interface ContainerLabOptions {
   /** The checkout (paths from __dirname break once the CLI is bundled into dist/chaos/cli). */
   readonly repoRoot: string;
-  /** Built toxiproxy server (dist/chaos/toxiproxy/main.js, from `nx run chaos:build-cli`). */
+  /** Our built stand-in (dist/chaos/toxiproxy/main.js, from `nx run chaos:build-cli`), for its image when no real server can be had. */
   readonly toxiproxyMainJs: string | undefined;
   readonly log: (line: string) => void;
   /** Tag of the images built for this run (from <repo>/dist/apps, as stage-image-context.sh stages). */
@@ -50,7 +48,8 @@ export interface ContainerLabOptions {
 }
 
 export class ContainerLab {
-  private toxiproxyStarted = false;
+  /** The toxiproxy image started for this lab, once the first toxiproxy suite asked for it. */
+  private toxiproxy: ToxiproxyImage | undefined;
   /** The kernel link faults handed out, so a restarted container gets its cuts back. */
   private firewall: ContainerFirewallLinkFaults | undefined;
   private readonly removeExitHook: () => void;
@@ -85,22 +84,35 @@ export class ContainerLab {
 
   /**
    * Starts the toxiproxy container (once per lab) and returns LinkFaults whose proxies live in
-   * it. The harness drives its API on the container's address; ToxiproxyLinkFaults.close()
-   * only resets it (external mode), close() below removes the container.
+   * it: Shopify's server whenever it can be had (runtime/toxiproxy-image.ts), else our stand-in.
+   * The harness drives its API on the container's address; ToxiproxyLinkFaults.close() only
+   * resets it (external mode), close() below removes the container.
    */
   async toxiproxyFaults(): Promise<ToxiproxyLinkFaults> {
     const address = this.network.addresses.addressOf(TOXIPROXY_ALIAS);
     const container = this.network.containerName(TOXIPROXY_ALIAS);
-    if (!this.toxiproxyStarted) {
-      const image = await this.buildToxiproxyImage();
-      await new AddressedContainer(image, this.network.name, address, TOXIPROXY_ALIAS).withName(container).withLabels(ownLabels()).start();
-      this.toxiproxyStarted = true;
+    if (!this.toxiproxy) {
+      const image = await resolveToxiproxyImage({
+        engine: this.engine,
+        repoRoot: this.options.repoRoot,
+        baseImage: this.baseImage,
+        mainJs: this.options.toxiproxyMainJs,
+        tag: this.options.imageTag ?? 'chaos',
+      });
+      this.options.log(`containers: toxiproxy ${image.origin}`);
+      await new AddressedContainer(image.image, this.network.name, address, TOXIPROXY_ALIAS)
+        .withName(container)
+        .withLabels(ownLabels())
+        // Shopify's server logs every request below warn; ours ignores the variable.
+        .withEnvironment({ LOG_LEVEL: 'warn' })
+        .start();
+      this.toxiproxy = image;
     }
-    const url = `http://${address}:${TOXIPROXY_API_PORT}`;
+    const url = `http://${address}:${TOXIPROXY_IMAGE_API_PORT}`;
     await waitForHttp(`${url}/version`, 15_000);
     const addresses = this.network.addresses;
     return ToxiproxyLinkFaults.start(
-      { env: { TOXIPROXY_URL: url } },
+      { env: { TOXIPROXY_URL: url }, origin: `container ${this.toxiproxy.origin}` },
       { proxyHost: TOXIPROXY_ALIAS, listenHost: '0.0.0.0', upstreamHost: (daemon) => daemon, webHost: (daemon) => addresses.addressOf(daemon) },
     );
   }
@@ -121,13 +133,6 @@ export class ContainerLab {
       containerName: this.network.containerName(PROMETHEUS_ALIAS),
       labels: ownLabels(),
     });
-  }
-
-  /** From the CLI's built server: bundling from source needs the sources next to __dirname. */
-  private async buildToxiproxyImage(): Promise<string> {
-    const mainJs = this.options.toxiproxyMainJs;
-    if (!mainJs) throw new ContainerLabUnavailableError('no built toxiproxy server (dist/chaos/toxiproxy/main.js): run `nx run chaos:build-cli`');
-    return buildToxiproxyImage({ repoRoot: this.options.repoRoot, mainJs, tag: `localhost/statestore-ha-toxiproxy:${this.options.imageTag ?? 'chaos'}`, baseImage: this.baseImage });
   }
 
   /** Kernel-level cuts inside each daemon's container (root only: nsenter + iptables). */

@@ -1,9 +1,11 @@
 /**
  * LinkFaults through toxiproxy: one proxy per TCP link, driven with toxiproxy-node-client
- * against chaos/src/toxiproxy's server (or the real one at TOXIPROXY_URL). A cut is a
- * `timeout` toxic with timeout 0 on both streams: data is dropped and the connection held open,
- * as an iptables DROP does (toxiproxy README "timeout"), so detection comes only from
- * application heartbeats, never from a fast RST. A one-way cut is the same toxic on one stream
+ * against the server ToxiproxyServerHandle picks (TOXIPROXY_URL, else Shopify's toxiproxy-server
+ * binary, else our stand-in in chaos/src/toxiproxy). A cut is a `timeout` toxic with timeout 0 on
+ * both streams: data is dropped and the connection held open, as an iptables DROP does
+ * (toxiproxy README "timeout"), so detection comes only from application heartbeats, never from
+ * a fast RST. The heal removes the toxics, which closes the connections they held (timeout.go
+ * Cleanup), so daemons reconnect after a heal. A one-way cut is the same toxic on one stream
  * (upstream = client -> server bytes).
  */
 import type { DaemonSpec, FlagValue } from '@statestore-ha/cluster';
@@ -60,13 +62,14 @@ export class ToxiproxyLinkFaults implements LinkFaults {
   ) {}
 
   static async start(options: ToxiproxyHandleOptions = {}, addressing: ProxyAddressing = LOOPBACK): Promise<ToxiproxyLinkFaults> {
-    const handle = await ToxiproxyServerHandle.start({ mode: 'child-process', ...options });
+    // Our server, if it is the one, runs as its own process: a busy harness must not delay proxied bytes.
+    const handle = await ToxiproxyServerHandle.start({ ours: 'child-process', ...options });
     return new ToxiproxyLinkFaults(handle, handle.client(), addressing);
   }
 
   get description(): string {
     const id = this.handle.identity;
-    return `toxiproxy ${id.kind === 'shopify' ? 'Shopify' : 'statestore-ha'} server "${id.version}" (${this.handle.mode}) at ${id.url}`;
+    return `toxiproxy ${id.kind === 'shopify' ? 'Shopify' : 'statestore-ha'} server "${id.version}" (${this.handle.origin}) at ${id.url}`;
   }
 
   async route(specs: readonly DaemonSpec[]): Promise<RoutedCluster> {

@@ -1,18 +1,19 @@
 /**
  * The engine through testcontainers (Podman here), end to end: the base image runs node, our
  * toxiproxy image answers from a mapped port, containers on an --internal network reach each
- * other by name, and a link is cut and healed with nsenter + iptables. Skipped, with the reason
- * printed, only where no engine can be had (no socket and not root).
+ * other by name, a link is cut and healed with nsenter + iptables, and (where the binary is
+ * found) Shopify's toxiproxy-server runs as the only file of its image and proxies by name.
+ * Skipped, with the reason printed, only where no engine can be had (no socket and not root).
  */
 import * as path from 'node:path';
 import { GenericContainer, Wait } from 'testcontainers';
 import type { StartedTestContainer } from 'testcontainers';
 import { Toxiproxy } from 'toxiproxy-node-client';
 import { ContainerFirewall } from '../netfault';
-import { detectToxiproxy } from '../toxiproxy';
+import { detectToxiproxy, findToxiproxyServerBinary } from '../toxiproxy';
 import { containerEngineUnavailableReason, ensureContainerEngine, resolveBaseImage } from './container-engine';
 import { engineApi, ignoreStatus } from './engine-api';
-import { buildToxiproxyImage } from './toxiproxy-image';
+import { buildOwnToxiproxyImage, buildShopifyToxiproxyImage } from './toxiproxy-image';
 import type { ContainerEngine } from './container-engine';
 
 const REPO_ROOT = path.resolve(__dirname, '../../..');
@@ -23,10 +24,13 @@ const unavailable = containerEngineUnavailableReason();
 // Jest hides console output of a file whose tests all skip: stderr and the suite title carry it.
 if (unavailable) process.stderr.write(`container-engine.spec skipped: ${unavailable}\n`);
 const describeIfEngine = unavailable ? describe.skip : describe;
+const shopifyBinary = findToxiproxyServerBinary();
+if (!unavailable && !shopifyBinary) process.stderr.write('container-engine.spec: no toxiproxy-server binary (TOXIPROXY_SERVER_BIN or PATH): its image test skipped\n');
+const itIfShopifyBinary = shopifyBinary ? it : it.skip;
 
 /** Fetches http://<host>:<port>/version from inside a container: prints the body or FAILED <why>. */
 const FETCH_VERSION = `
-const r = require('http').get({ host: process.argv[1], port: 8474, path: '/version', timeout: 1500 }, (s) => s.pipe(process.stdout));
+const r = require('http').get({ host: process.argv[1], port: Number(process.argv[2] || 8474), path: '/version', timeout: 1500 }, (s) => s.pipe(process.stdout));
 r.on('timeout', () => { console.log('FAILED timeout'); process.exit(0); });
 r.on('error', (e) => { console.log('FAILED ' + e.code); process.exit(0); });`;
 
@@ -45,7 +49,7 @@ describeIfEngine(unavailable ? `container engine (skipped: ${unavailable})` : 'c
     const t1 = performance.now();
     baseImage = await resolveBaseImage(engine, REPO_ROOT);
     const t2 = performance.now();
-    toxiproxyImage = await buildToxiproxyImage({ repoRoot: REPO_ROOT, baseImage });
+    toxiproxyImage = await buildOwnToxiproxyImage({ repoRoot: REPO_ROOT, baseImage });
     const t3 = performance.now();
     console.log(
       `${engine.kind} ${engine.version} at ${engine.socketPath}: engine ${Math.round(t1 - t0)} ms, base image ${Math.round(t2 - t1)} ms, toxiproxy image ${Math.round(t3 - t2)} ms`,
@@ -107,5 +111,32 @@ describeIfEngine(unavailable ? `container engine (skipped: ${unavailable})` : 'c
     expect(await fetchVersion()).toBe('FAILED timeout'); // DROP: no RST, the request just hangs
     await firewall.healAll();
     expect(await fetchVersion()).toContain('statestore-ha-toxiproxy');
+  });
+
+  itIfShopifyBinary("runs Shopify's toxiproxy-server as the only file of its image, as nobody, proxying to a container by name", async () => {
+    const image = await buildShopifyToxiproxyImage(shopifyBinary ?? '', baseImage);
+    expect(image.origin).toContain('FROM scratch');
+    const network = `chaos-spec-real-${process.pid}`;
+    await (await engineApi()).createNetwork({ Name: network, Internal: true });
+    networks.push(network);
+    const real = await new GenericContainer(image.image).withNetworkMode(network).withNetworkAliases('real').start(); // logs nothing below warn: polled below
+    started.push(real);
+    const ours = await new GenericContainer(toxiproxyImage).withNetworkMode(network).withNetworkAliases('ours').withWaitStrategy(Wait.forLogMessage(/toxiproxy listening/)).start();
+    started.push(ours);
+    const client = await new GenericContainer(baseImage).withNetworkMode(network).withCommand(['node', '-e', 'setInterval(() => {}, 1000)']).start();
+    started.push(client);
+    const inspect = await (await engineApi()).getContainer(real.getId()).inspect();
+    expect(inspect.Config.User).toBe('65534:65534');
+    const realAddress = real.getIpAddress(network);
+    // The harness drives the API from the host on the container's address (container-lab.ts).
+    const api = new Toxiproxy(`http://${realAddress}:8474`);
+    let identity = await detectToxiproxy(api.host).catch(() => undefined);
+    for (let tries = 0; !identity && tries < 50; tries++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      identity = await detectToxiproxy(api.host).catch(() => undefined);
+    }
+    expect(identity).toMatchObject({ kind: 'shopify', version: expect.stringMatching(/^\d+\.\d+\.\d+$/) });
+    await api.createProxy({ name: 'to-ours', listen: '0.0.0.0:8666', upstream: 'ours:8474' }); // resolved by the real server, in its scratch image
+    expect((await client.exec(['node', '-e', FETCH_VERSION, 'real', '8666'])).output.trim()).toContain('statestore-ha-toxiproxy');
   });
 });

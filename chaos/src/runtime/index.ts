@@ -16,7 +16,15 @@ export type { ContainerEngine, EngineAvailability, ImageBuild } from './containe
 export { AddressedContainer, macAddressFor } from './addressed-container';
 export { engineApi, engineEndpoint, ignoreStatus, imageExists, purgeSync } from './engine-api';
 export type { EngineApi, EngineContainer, EngineEndpoint, PurgeTargets } from './engine-api';
-export { buildToxiproxyImage, DEFAULT_TOXIPROXY_IMAGE } from './toxiproxy-image';
-export type { ToxiproxyImageOptions } from './toxiproxy-image';
+export {
+  resolveToxiproxyImage,
+  buildShopifyToxiproxyImage,
+  buildOwnToxiproxyImage,
+  DEFAULT_TOXIPROXY_IMAGE,
+  OFFICIAL_TOXIPROXY_IMAGE,
+  TOXIPROXY_IMAGE_ENV,
+  TOXIPROXY_IMAGE_API_PORT,
+} from './toxiproxy-image';
+export type { ToxiproxyImage, ToxiproxyImageOptions, OwnToxiproxyImageOptions } from './toxiproxy-image';
 export { resolvePrometheusImage, PrometheusImageError, PROMETHEUS_IMAGE_ENV, OFFICIAL_PROMETHEUS_IMAGE } from './prometheus-image';
 export type { PrometheusImageOptions } from './prometheus-image';

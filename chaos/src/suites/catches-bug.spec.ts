@@ -22,7 +22,7 @@ async function runPeerLinkOnly(statestoredFlags: Record<string, string>): Promis
     const main = path.join(DIST, 'apps', app, 'main.js');
     if (!fs.existsSync(main)) throw new Error(`${main} missing: build the apps first (nx run-many -t build)`);
   }
-  const faults = await ToxiproxyLinkFaults.start({ mode: 'in-process' });
+  const faults = await ToxiproxyLinkFaults.start({ ours: 'in-process' });
   const workDir = fs.mkdtempSync(path.join(os.tmpdir(), 'chaos-catches-bug-'));
   try {
     return await runScenario({

@@ -1,8 +1,11 @@
 /**
  * An API failure with the HTTP status toxiproxy answers for it. The body shape
- * `{"error": message, "status": code}` and the messages are toxiproxy 2.x's (api.go `ApiError`,
+ * `{"error": message, "status": code}` and the messages are toxiproxy 2.12.0's (api.go `ApiError`,
  * `ErrProxyNotFound` ...), so clients that match on them keep working against this server.
+ * What our server leaves out answers 501 with a message that says so (NotImplemented below).
  */
+import { TOXIPROXY_SERVER_NAME } from './version';
+
 export class ToxiproxyApiError extends Error {
   override readonly name = 'ToxiproxyApiError';
   constructor(message: string, readonly status: number, options?: { cause?: unknown }) {
@@ -37,4 +40,12 @@ export function toxicAlreadyExists(): ToxiproxyApiError {
 }
 export function toxicNotFound(): ToxiproxyApiError {
   return new ToxiproxyApiError('toxic not found', 404);
+}
+
+/** A toxiproxy feature this stand-in leaves out because no chaos suite uses it (chaos/README.md). */
+export function notImplemented(what: string): ToxiproxyApiError {
+  return new ToxiproxyApiError(`${what} is not implemented by ${TOXIPROXY_SERVER_NAME} (no chaos suite uses it): use Shopify's toxiproxy-server`, 501);
+}
+export function toxicTypeNotImplemented(type: string, supported: readonly string[]): ToxiproxyApiError {
+  return notImplemented(`toxic type ${type} (supported: ${supported.join(', ')})`);
 }

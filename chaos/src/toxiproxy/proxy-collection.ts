@@ -1,40 +1,46 @@
 /**
- * The named proxies of one server (toxiproxy's collection.go): add with 409 on a duplicate,
- * populate = create-or-replace a list, reset = every proxy enabled and without toxics.
+ * The named proxies of one server (toxiproxy's proxy_collection.go): add with 409 on a
+ * duplicate, remove, and reset = every proxy without toxics.
  */
-import { badRequestBody, missingField, proxyAlreadyExists, proxyNotFound } from './api-error';
+import { badRequestBody, missingField, notImplemented, proxyAlreadyExists, proxyNotFound } from './api-error';
 import { TcpProxy } from './tcp-proxy';
 
 export interface ProxyInput {
   name: string;
   listen: string;
   upstream: string;
-  enabled: boolean;
 }
-
-/**
- * An omitted `listen` binds a free port on loopback. (toxiproxy would take every interface;
- * the harness never exposes proxies off the machine.)
- */
-const DEFAULT_LISTEN = '127.0.0.1:0';
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** Validates one proxy body; `where` names it in errors as toxiproxy does ("name at proxy 2"). */
-export function parseProxyInput(body: unknown, where = ''): ProxyInput {
-  if (!isRecord(body)) throw badRequestBody('expected a JSON object');
-  const { name, listen = DEFAULT_LISTEN, upstream, enabled = true } = body;
-  if (typeof name !== 'string' || name.length === 0) throw missingField(`name${where}`);
-  if (typeof upstream !== 'string' || upstream.length === 0) throw missingField(`upstream${where}`);
-  if (typeof listen !== 'string') throw badRequestBody('listen must be a string');
-  if (typeof enabled !== 'boolean') throw badRequestBody('enabled must be a boolean');
-  return { name, listen: listen || DEFAULT_LISTEN, upstream, enabled };
+function optionalString(body: Record<string, unknown>, key: string): string {
+  const value = body[key];
+  if (value === undefined || value === null) return '';
+  if (typeof value !== 'string') throw badRequestBody(`${key} must be a string`);
+  return value;
+}
+
+/** Body of `POST /proxies`, checked in api.go ProxyCreate's order. */
+export function parseProxyInput(body: unknown): ProxyInput {
+  if (!isRecord(body)) throw badRequestBody(body === undefined ? 'EOF' : 'expected a JSON object');
+  const name = optionalString(body, 'name');
+  const listen = optionalString(body, 'listen');
+  const upstream = optionalString(body, 'upstream');
+  const enabled = body['enabled'];
+  if (enabled !== undefined && enabled !== null && typeof enabled !== 'boolean') throw badRequestBody('enabled must be a boolean');
+  if (name === '') throw missingField('name');
+  if (upstream === '') throw missingField('upstream');
+  // Toxiproxy creates a disabled proxy that only /reset or an update starts; with no updates here it could never start.
+  if (enabled === false) throw notImplemented('creating a disabled proxy');
+  return { name, listen, upstream };
 }
 
 export class ProxyCollection {
   private readonly proxies = new Map<string, TcpProxy>();
+  /** Names being created: a second create of one while the first still listens is a 409 too. */
+  private readonly reserved = new Set<string>();
 
   list(): TcpProxy[] {
     return [...this.proxies.values()];
@@ -47,17 +53,15 @@ export class ProxyCollection {
   }
 
   async add(input: ProxyInput): Promise<TcpProxy> {
-    if (this.proxies.has(input.name)) throw proxyAlreadyExists();
-    const proxy = new TcpProxy(input.name, input.listen, input.upstream);
-    // Reserve the name before the await so two concurrent creates cannot both win.
-    this.proxies.set(input.name, proxy);
+    if (this.proxies.has(input.name) || this.reserved.has(input.name)) throw proxyAlreadyExists();
+    this.reserved.add(input.name);
     try {
-      if (input.enabled) await proxy.start();
-    } catch (error) {
-      this.proxies.delete(input.name);
-      throw error;
+      const proxy = await TcpProxy.start(input.name, input.listen, input.upstream);
+      this.proxies.set(input.name, proxy);
+      return proxy;
+    } finally {
+      this.reserved.delete(input.name);
     }
-    return proxy;
   }
 
   async remove(name: string): Promise<void> {
@@ -66,32 +70,8 @@ export class ProxyCollection {
     await proxy.stop();
   }
 
-  /**
-   * Checks every entry before creating any (collection.go PopulateJson), then creates each,
-   * keeping an existing proxy (and its toxics) whose listen and upstream are unchanged.
-   */
-  async populate(body: unknown): Promise<TcpProxy[]> {
-    if (!Array.isArray(body)) throw badRequestBody('expected a JSON array of proxies');
-    const inputs = body.map((entry, i) => parseProxyInput(entry, ` at proxy ${i + 1}`));
-    const result: TcpProxy[] = [];
-    for (const input of inputs) {
-      const existing = this.proxies.get(input.name);
-      if (existing && existing.listen === input.listen && existing.upstream === input.upstream) {
-        await existing.update({ enabled: input.enabled });
-        result.push(existing);
-        continue;
-      }
-      if (existing) await this.remove(input.name);
-      result.push(await this.add(input));
-    }
-    return result;
-  }
-
-  async reset(): Promise<void> {
-    for (const proxy of this.proxies.values()) {
-      proxy.removeAllToxics();
-      await proxy.update({ enabled: true });
-    }
+  reset(): void {
+    for (const proxy of this.proxies.values()) proxy.removeAllToxics();
   }
 
   async closeAll(): Promise<void> {

@@ -1,14 +1,15 @@
 /**
  * One named L4 proxy: a listener that opens a Link per accepted connection, plus the toxics
- * every link runs through. Mirrors toxiproxy's proxy.go: `listen` reports the bound address
- * (so `127.0.0.1:0` gets a free port), and disabling closes the listener and every link.
+ * every link runs through. Mirrors toxiproxy 2.12.0's proxy.go: `listen` reports the bound
+ * address (`127.0.0.1:0` gets a free port, an empty host every interface, `[::]:port`), the
+ * upstream is only resolved when a client connects, and deleting the proxy closes the listener
+ * and every connection.
  */
 import * as net from 'node:net';
-import { ToxiproxyApiError, toxicAlreadyExists, toxicNotFound } from './api-error';
+import { ToxiproxyApiError, toxicNotFound } from './api-error';
 import { formatHostPort, parseHostPort } from './host-port';
 import { Link } from './link';
-import { applyToxicUpdate } from './toxic';
-import type { HostPort } from './host-port';
+import { parseToxicSpec, streamOf } from './toxic';
 import type { ToxicSpec } from './toxic';
 
 export interface ProxyJson {
@@ -19,88 +20,41 @@ export interface ProxyJson {
   toxics: ToxicSpec[];
 }
 
-export interface ProxyUpdate {
-  listen?: string;
-  upstream?: string;
-  enabled?: boolean;
-}
-
-function parseAddress(field: string, text: string): HostPort {
-  const address = parseHostPort(text);
-  if (!address) throw new ToxiproxyApiError(`bad request body: ${field} must be host:port, got ${JSON.stringify(text)}`, 400);
-  return address;
-}
-
 export class TcpProxy {
-  private server: net.Server | undefined;
   private readonly links = new Set<Link>();
   private readonly toxics = new Map<string, ToxicSpec>();
-  private listenAddress: string;
-  private upstreamAddress: string;
 
-  constructor(readonly name: string, listen: string, upstream: string) {
-    parseAddress('listen', listen);
-    parseAddress('upstream', upstream);
-    this.listenAddress = listen;
-    this.upstreamAddress = upstream;
+  private constructor(
+    readonly name: string,
+    readonly listen: string,
+    readonly upstream: string,
+    private readonly server: net.Server,
+  ) {
+    server.on('connection', (socket) => this.accept(socket));
   }
 
-  get enabled(): boolean {
-    return this.server !== undefined;
-  }
-
-  get listen(): string {
-    return this.listenAddress;
-  }
-
-  get upstream(): string {
-    return this.upstreamAddress;
+  /** Listens; a listen that fails is toxiproxy's 500 with the reason. */
+  static async start(name: string, listen: string, upstream: string): Promise<TcpProxy> {
+    // Go's net.Listen("tcp", "") takes every interface and a free port.
+    const address = listen === '' ? { host: '', port: 0 } : parseHostPort(listen);
+    if (!address) throw new ToxiproxyApiError(`listen tcp: address ${listen}: not host:port`, 500);
+    const server = net.createServer({ allowHalfOpen: true, pauseOnConnect: true });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', (cause: Error) => reject(new ToxiproxyApiError(`listen tcp ${listen}: ${cause.message}`, 500, { cause })));
+      server.listen({ host: address.host || undefined, port: address.port }, resolve);
+    });
+    const bound = server.address() as net.AddressInfo;
+    return new TcpProxy(name, formatHostPort({ host: bound.address, port: bound.port }), upstream, server);
   }
 
   get connectionCount(): number {
     return this.links.size;
   }
 
-  async start(): Promise<void> {
-    if (this.server) return;
-    const address = parseAddress('listen', this.listenAddress);
-    const server = net.createServer({ allowHalfOpen: true, pauseOnConnect: true }, (socket) => this.accept(socket));
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', (cause: Error) =>
-        // toxiproxy answers a failed listen with 500 and the Go error text.
-        reject(new ToxiproxyApiError(`listen tcp ${this.listenAddress}: ${cause.message}`, 500, { cause })),
-      );
-      server.listen({ host: address.host || undefined, port: address.port }, resolve);
-    });
-    const bound = server.address() as net.AddressInfo;
-    this.listenAddress = formatHostPort({ host: address.host || bound.address, port: bound.port });
-    this.server = server;
-  }
-
-  /** Closes the listener and resets every open connection: clients see ECONNRESET, then ECONNREFUSED. */
-  async stop(): Promise<void> {
-    const server = this.server;
-    this.server = undefined;
-    for (const link of this.links) link.finish('reset');
-    this.links.clear();
-    if (server) await new Promise<void>((resolve) => server.close(() => resolve()));
-  }
-
-  async update(change: ProxyUpdate): Promise<void> {
-    const listen = change.listen ?? this.listenAddress;
-    const upstream = change.upstream ?? this.upstreamAddress;
-    parseAddress('listen', listen);
-    parseAddress('upstream', upstream);
-    const enabled = change.enabled ?? this.enabled;
-    const moved = listen !== this.listenAddress || upstream !== this.upstreamAddress;
-    if (moved || !enabled) await this.stop();
-    this.listenAddress = listen;
-    this.upstreamAddress = upstream;
-    if (enabled) await this.start();
-  }
-
+  /** Toxiproxy lists the upstream chain, then the downstream one, each in the order added. */
   toxicList(): ToxicSpec[] {
-    return [...this.toxics.values()];
+    const all = [...this.toxics.values()];
+    return [...all.filter((t) => streamOf(t) === 'upstream'), ...all.filter((t) => streamOf(t) === 'downstream')];
   }
 
   getToxic(name: string): ToxicSpec {
@@ -109,18 +63,12 @@ export class TcpProxy {
     return toxic;
   }
 
-  addToxic(spec: ToxicSpec): ToxicSpec {
-    if (this.toxics.has(spec.name)) throw toxicAlreadyExists();
+  /** Parses the body of `POST /proxies/{p}/toxics` and applies the toxic to every open connection. */
+  addToxic(body: unknown): ToxicSpec {
+    const spec = parseToxicSpec(body, (name) => this.toxics.has(name));
     this.toxics.set(spec.name, spec);
     this.pushToxics();
     return spec;
-  }
-
-  updateToxic(name: string, body: unknown): ToxicSpec {
-    const updated = applyToxicUpdate(this.getToxic(name), body);
-    this.toxics.set(name, updated);
-    this.pushToxics();
-    return updated;
   }
 
   removeToxic(name: string): void {
@@ -134,25 +82,23 @@ export class TcpProxy {
   }
 
   toJSON(): ProxyJson {
-    return { name: this.name, listen: this.listenAddress, upstream: this.upstreamAddress, enabled: this.enabled, toxics: this.toxicList() };
+    return { name: this.name, listen: this.listen, upstream: this.upstream, enabled: true, toxics: this.toxicList() };
+  }
+
+  /** Closes the listener and every connection (a FIN each, an RST where reset_peer armed SO_LINGER 0). */
+  async stop(): Promise<void> {
+    for (const link of this.links) link.closeAll();
+    this.links.clear();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
   }
 
   private pushToxics(): void {
-    const list = this.toxicList();
+    const list = [...this.toxics.values()];
     for (const link of this.links) link.setToxics(list);
   }
 
   private accept(client: net.Socket): void {
-    if (!this.server) {
-      client.destroy();
-      return;
-    }
-    const upstream = parseHostPort(this.upstreamAddress);
-    if (!upstream) {
-      client.destroy(); // cannot happen: every change validates the address
-      return;
-    }
-    const link = new Link(client, upstream, this.toxicList(), (closed) => this.links.delete(closed));
+    const link = new Link(client, parseHostPort(this.upstream), [...this.toxics.values()], (closed) => this.links.delete(closed));
     this.links.add(link);
   }
 }

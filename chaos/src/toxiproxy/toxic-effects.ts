@@ -1,57 +1,39 @@
 /**
- * What the active toxics of one stream do to the next chunk, as data, so the rules are
- * testable without sockets. Order follows toxiproxy's chain: a dropping toxic swallows the
- * chunk before anything else sees it; latencies add up (2.0 changelog "Fix multiple latency
- * toxics not accumulating"); the slowest bandwidth wins; limit_data caps what passes.
+ * What the active toxics of one stream do to the next chunk, as data, so the rules are testable
+ * without sockets. Toxiproxy runs a chunk through its chain in the order the toxics were added:
+ * the first timeout swallows it (and restarts its idle timer), the first reset_peer swallows it
+ * and arms the close, latencies add up (2.0 changelog "Fix multiple latency toxics not
+ * accumulating"), noop does nothing.
  */
+import { assertNever } from './assert-never';
 import type { ToxicSpec } from './toxic';
 
 export type ChunkPlan =
-  | { readonly kind: 'reset'; readonly afterMs: number }
-  | { readonly kind: 'drop' }
-  | {
-      readonly kind: 'pass';
-      readonly delayMs: number;
-      /** Bytes per millisecond (= KB/s), or undefined for unlimited. */
-      readonly bytesPerMs: number | undefined;
-      /** Bytes this stream may still carry before the connection closes, or undefined. */
-      readonly bytesLeft: number | undefined;
-    };
+  | { readonly kind: 'reset'; readonly by: ToxicSpec; readonly afterMs: number }
+  | { readonly kind: 'drop'; readonly by: ToxicSpec }
+  | { readonly kind: 'pass'; readonly delayMs: number };
 
-/** `draw` returns a uniform number in [0, 1): jitter is latency +- jitter, as latency.go. */
-export function planChunk(active: readonly ToxicSpec[], bytesPassed: number, draw: () => number): ChunkPlan {
+/** `draw` returns a uniform number in [0, 1): jitter is latency + [-jitter, +jitter), as latency.go. */
+export function planChunk(active: readonly ToxicSpec[], draw: () => number): ChunkPlan {
   let delayMs = 0;
-  let bytesPerMs: number | undefined;
-  let bytesLeft: number | undefined;
   for (const toxic of active) {
     switch (toxic.type) {
       case 'reset_peer':
-        return { kind: 'reset', afterMs: toxic.attributes.timeout };
+        return { kind: 'reset', by: toxic, afterMs: Math.max(0, toxic.attributes.timeout) };
       case 'timeout':
-        return { kind: 'drop' };
+        return { kind: 'drop', by: toxic };
       case 'latency': {
         const { latency, jitter } = toxic.attributes;
-        delayMs += Math.max(0, latency + (jitter > 0 ? (draw() * 2 - 1) * jitter : 0));
+        // rand.Int63n(jitter*2) - jitter: an integer in [-jitter, jitter).
+        delayMs += latency + (jitter > 0 ? Math.floor(draw() * 2 * jitter) - jitter : 0);
         break;
       }
-      case 'bandwidth':
-        if (toxic.attributes.rate > 0) bytesPerMs = Math.min(bytesPerMs ?? Infinity, toxic.attributes.rate);
+      case 'noop':
         break;
-      case 'limit_data': {
-        const left = Math.max(0, toxic.attributes.bytes - bytesPassed);
-        bytesLeft = Math.min(bytesLeft ?? Infinity, left);
-        break;
-      }
-      case 'slow_close':
-        break; // acts on close, see closeDelayMs
+      default:
+        return assertNever(toxic);
     }
   }
-  return { kind: 'pass', delayMs, bytesPerMs, bytesLeft };
-}
-
-/** slow_close: how long the close of this stream is held back. */
-export function closeDelayMs(active: readonly ToxicSpec[]): number {
-  let delay = 0;
-  for (const toxic of active) if (toxic.type === 'slow_close') delay += toxic.attributes.delay;
-  return delay;
+  // A negative total (negative latency or jitter) sends at once, as Go's time.After does.
+  return { kind: 'pass', delayMs: Math.max(0, delayMs) };
 }

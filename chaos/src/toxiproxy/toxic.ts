@@ -1,39 +1,39 @@
 /**
- * Toxic definitions with toxiproxy 2.x's JSON shape and defaults (README "Toxics"; toxics/*.go):
- * `{name, type, stream, toxicity, attributes}`, stream defaults to downstream, toxicity to 1.0,
- * name to `<type>_<stream>`, every attribute to 0.
+ * The toxics our server implements, with toxiproxy 2.12.0's JSON shape, defaults and input rules
+ * (toxic_collection.go AddToxicJson; toxics/*.go): `{name, type, stream, toxicity, attributes}`,
+ * stream defaults to downstream (case-insensitive, kept as sent), toxicity to 1 (any number: Go
+ * takes a float32 and compares a draw in [0, 1) with it), name to `<type>_<stream>`, attributes
+ * to 0 and must be integers (Go int64) of any sign. Only what the chaos suites use is here;
+ * upstream's other toxics are refused by name (see NOT_IMPLEMENTED_TOXICS).
  */
-import { badRequestBody, invalidStream, invalidToxicType } from './api-error';
+import { badRequestBody, invalidStream, invalidToxicType, toxicAlreadyExists, toxicTypeNotImplemented } from './api-error';
 
 /** upstream = client -> server bytes, downstream = server -> client bytes. */
 export type ToxicStream = 'upstream' | 'downstream';
 
 export interface ToxicAttributesByType {
-  /** Delay each chunk by `latency` ms plus a uniform draw from [-jitter, +jitter] ms. */
+  /** Delay each chunk by `latency` ms plus a uniform draw from [-jitter, +jitter) ms. */
   latency: { latency: number; jitter: number };
-  /** 0: drop data and hold the connection open until removed; >0: drop data, close after it. */
+  /** Drop data; > 0: close the stream once no data came for `timeout` ms; <= 0: hold it open. */
   timeout: { timeout: number };
-  /** On the first data after `timeout` ms, drop it and reset both sockets with an RST. */
+  /** On the first data, drop it and close the stream `timeout` ms later (RST if armed at connect). */
   reset_peer: { timeout: number };
-  /** Pace bytes to `rate` KB/s (1 KB = 1000 bytes, as toxiproxy's bandwidth.go); 0 = unlimited. */
-  bandwidth: { rate: number };
-  /** Hold the close of this stream for `delay` ms after the source closed. */
-  slow_close: { delay: number };
-  /** Close the connection once `bytes` bytes have passed in this stream. */
-  limit_data: { bytes: number };
+  /** Pass data untouched (upstream registers it as a type too). */
+  noop: Record<string, never>;
 }
 
 export type ToxicType = keyof ToxicAttributesByType;
 
-export const TOXIC_TYPES: readonly ToxicType[] = ['latency', 'timeout', 'reset_peer', 'bandwidth', 'slow_close', 'limit_data'];
+export const TOXIC_TYPES: readonly ToxicType[] = ['latency', 'timeout', 'reset_peer', 'noop'];
+
+/** Upstream's other toxics: a clear "not implemented" instead of toxiproxy's "invalid toxic type". */
+export const NOT_IMPLEMENTED_TOXICS: readonly string[] = ['bandwidth', 'slow_close', 'limit_data', 'slicer'];
 
 const ATTRIBUTE_DEFAULTS: { [T in ToxicType]: ToxicAttributesByType[T] } = {
   latency: { latency: 0, jitter: 0 },
   timeout: { timeout: 0 },
   reset_peer: { timeout: 0 },
-  bandwidth: { rate: 0 },
-  slow_close: { delay: 0 },
-  limit_data: { bytes: 0 },
+  noop: {},
 };
 
 /** A toxic as the API shows it; the discriminant `type` types its attributes. */
@@ -41,7 +41,8 @@ export type ToxicSpec = {
   [T in ToxicType]: {
     readonly name: string;
     readonly type: T;
-    readonly stream: ToxicStream;
+    /** As the client spelled it ("UPSTREAM" is upstream); see streamOf. */
+    readonly stream: string;
     readonly toxicity: number;
     readonly attributes: Readonly<ToxicAttributesByType[T]>;
   };
@@ -51,59 +52,51 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function isToxicType(value: unknown): value is ToxicType {
-  return typeof value === 'string' && (TOXIC_TYPES as readonly string[]).includes(value);
+function isToxicType(value: string): value is ToxicType {
+  return (TOXIC_TYPES as readonly string[]).includes(value);
 }
 
-function parseToxicity(value: unknown, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > 1) {
-    throw badRequestBody('toxicity must be a number in [0, 1]');
-  }
+/** stream.ParseDirection: case-insensitive. */
+export function streamOf(spec: Pick<ToxicSpec, 'stream'>): ToxicStream {
+  return spec.stream.toLowerCase() === 'upstream' ? 'upstream' : 'downstream';
+}
+
+/** A JSON field Go decodes into a typed struct field: null leaves the default, a wrong type is a 400. */
+function field<T>(body: Record<string, unknown>, key: string, fallback: T, accepts: (value: unknown) => value is T, what: string): T {
+  const value = body[key];
+  if (value === undefined || value === null) return fallback;
+  if (!accepts(value)) throw badRequestBody(`${key} must be ${what}`);
   return value;
 }
 
-/** Overlays `input` on `base`, keeping only the keys the type knows; every value a number >= 0. */
-function mergeAttributes<T extends ToxicType>(type: T, base: ToxicAttributesByType[T], input: unknown): ToxicAttributesByType[T] {
-  if (input === undefined) return { ...base };
-  if (!isRecord(input)) throw badRequestBody('attributes must be an object');
-  const merged: Record<string, number> = { ...(base as unknown as Record<string, number>) };
-  for (const key of Object.keys(ATTRIBUTE_DEFAULTS[type])) {
-    const value = input[key];
-    if (value === undefined) continue;
-    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-      throw badRequestBody(`attribute ${key} must be a number >= 0`);
-    }
-    merged[key] = value;
-  }
-  return merged as unknown as ToxicAttributesByType[T];
-}
+const isString = (value: unknown): value is string => typeof value === 'string';
+const isNumber = (value: unknown): value is number => typeof value === 'number' && Number.isFinite(value);
+const isInteger = (value: unknown): value is number => Number.isSafeInteger(value);
 
-/** Body of `POST /proxies/{p}/toxics`. Throws ToxiproxyApiError (400) on bad input. */
-export function parseToxicSpec(body: unknown): ToxicSpec {
-  if (!isRecord(body)) throw badRequestBody('expected a JSON object');
-  const { type, stream = 'downstream', name } = body;
-  if (!isToxicType(type)) throw invalidToxicType();
-  if (stream !== 'upstream' && stream !== 'downstream') throw invalidStream();
-  if (name !== undefined && (typeof name !== 'string' || name.length === 0)) throw badRequestBody('name must be a non-empty string');
-  return {
-    name: name ?? `${type}_${stream}`,
-    type,
-    stream,
-    toxicity: parseToxicity(body['toxicity'], 1),
-    attributes: mergeAttributes(type, ATTRIBUTE_DEFAULTS[type], body['attributes']),
-  } as ToxicSpec;
+function parseAttributes<T extends ToxicType>(type: T, input: unknown): ToxicAttributesByType[T] {
+  const defaults = ATTRIBUTE_DEFAULTS[type] as unknown as Record<string, number>;
+  if (!isRecord(input)) return { ...defaults } as unknown as ToxicAttributesByType[T];
+  const parsed: Record<string, number> = {};
+  // Unknown keys are ignored, as Go's decoder does.
+  for (const [key, fallback] of Object.entries(defaults)) parsed[key] = field(input, key, fallback, isInteger, 'an integer');
+  return parsed as unknown as ToxicAttributesByType[T];
 }
 
 /**
- * Body of `POST /proxies/{p}/toxics/{t}`: toxiproxy decodes the update over the existing toxic,
- * so only `toxicity` and `attributes` change; name, type and stream stay.
+ * Body of `POST /proxies/{p}/toxics`, checked in toxiproxy's order: field types, stream, type,
+ * then (by the caller) the name's uniqueness, then attributes. Throws ToxiproxyApiError.
  */
-export function applyToxicUpdate(existing: ToxicSpec, body: unknown): ToxicSpec {
-  if (!isRecord(body)) throw badRequestBody('expected a JSON object');
-  return {
-    ...existing,
-    toxicity: parseToxicity(body['toxicity'], existing.toxicity),
-    attributes: mergeAttributes(existing.type, existing.attributes as never, body['attributes']),
-  } as ToxicSpec;
+export function parseToxicSpec(body: unknown, nameTaken: (name: string) => boolean): ToxicSpec {
+  if (!isRecord(body)) throw badRequestBody(body === undefined ? 'EOF' : 'expected a JSON object');
+  const type = field(body, 'type', '', isString, 'a string');
+  const stream = field(body, 'stream', 'downstream', isString, 'a string');
+  const toxicity = field(body, 'toxicity', 1, isNumber, 'a number');
+  const name = field(body, 'name', '', isString, 'a string') || `${type}_${stream}`;
+  // Go decodes the whole body once before looking at anything: attributes of the wrong JSON kind fail there.
+  if (body['attributes'] !== undefined && body['attributes'] !== null && !isRecord(body['attributes'])) throw badRequestBody('attributes must be an object');
+  if (!['upstream', 'downstream'].includes(stream.toLowerCase())) throw invalidStream();
+  if (NOT_IMPLEMENTED_TOXICS.includes(type)) throw toxicTypeNotImplemented(type, TOXIC_TYPES);
+  if (!isToxicType(type)) throw invalidToxicType();
+  if (nameTaken(name)) throw toxicAlreadyExists();
+  return { name, type, stream, toxicity, attributes: parseAttributes(type, body['attributes']) } as ToxicSpec;
 }
