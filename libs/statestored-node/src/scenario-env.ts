@@ -5,7 +5,8 @@
  * once, in order (one stream per subscriber and statestored); HA RPCs between two nodes are
  * synchronous unless the link is cut or the peer is down, when the sender sees them fail.
  *
- * Not exported from index.ts: only scenarios.spec.ts uses it.
+ * Not exported from index.ts: only the specs use it (scenarios.spec.ts, and node-ha.spec.ts for a
+ * two-node case written as a Jest `it.failing`).
  */
 import type { ConnState } from '@statestore-ha/ha';
 import { TopicView, resyncRequest, type TopicDeltaData, type TopicSubscription } from '@statestore-ha/topics';
@@ -15,7 +16,7 @@ import type { NodeEffect } from './node-effects';
 import type { NodeEvent } from './node-events';
 import type { NodeState } from './node-state';
 import { nextWakeupMs, startNode, step } from './step';
-import { roleOf, subscribersPage } from './node-queries';
+import { catalogHaInfoPage, haPage, roleOf, subscribersPage, topicsPage } from './node-queries';
 import { nodeActiveEpoch } from './role-queries';
 
 /** Impala's defaults (statestore.cc), with the HA and catalogd flags the scenarios change most. */
@@ -71,6 +72,8 @@ interface Client {
   readonly stubs: Map<string, Stub>;
   highestEpoch: number;
   connState: ConnState;
+  /** What it reports to one statestored about its link to the other (`conn ... to=node`); else connState. */
+  readonly connTo: Map<string, ConnState>;
   /** Does not answer these (a hung process: TCP still takes the bytes). */
   hung: Set<'heartbeat' | 'update' | 'notice'>;
   /** Answers to updates held while hung, sent by `release` (a callback that returns late). */
@@ -156,14 +159,22 @@ export class NodeScenarioEnv {
       case 'unregister':
         this.upFrom(this.client(need(pos[0], 'sub')), need(pos[1], 'node'), { kind: 'unregister' });
         break;
-      case 'conn':
-        this.client(need(pos[0], 'sub')).connState = conn(need(pos[1], 'state'));
+      case 'conn': {
+        // conn <sub> <state> [to=<node>]: what it reports (to that statestored only) about its link to the other.
+        const c = this.client(need(pos[0], 'sub'));
+        const state = conn(need(pos[1], 'state'));
+        if (kv['to'] === undefined) c.connState = state;
+        else c.connTo.set(kv['to'], state);
         break;
+      }
       case 'view':
         this.showView(this.client(need(pos[0], 'sub')), need(pos[1], 'node'), need(pos[2], 'topic'));
         break;
       case 'status':
         this.status(need(pos[0], 'node'));
+        break;
+      case 'page':
+        this.page(need(pos[0], 'node'), need(pos[1], 'page'));
         break;
       case 'crash':
         this.crash(need(pos[0], 'node'));
@@ -341,6 +352,29 @@ export class NodeScenarioEnv {
     }
   }
 
+  /** One of the node's pages (node-queries.ts), as the daemon serves it: one line of JSON. */
+  private page(name: string, which: string): void {
+    const s = this.node(name).state;
+    let page: Record<string, unknown> | undefined;
+    switch (which) {
+      case 'subscribers':
+        page = subscribersPage(s, this.now);
+        break;
+      case 'topics':
+        page = topicsPage(s);
+        break;
+      case 'ha':
+        page = haPage(s, this.now);
+        break;
+      case 'catalog-ha':
+        page = catalogHaInfoPage(s);
+        break;
+      default:
+        throw new Error(`unknown page ${which} (subscribers, topics, ha, catalog-ha)`);
+    }
+    this.emit(`${name}: ${which} ${page === undefined ? 'none' : JSON.stringify(page)}`);
+  }
+
   // ---- scripted subscribers ----------------------------------------------------------------
 
   private defineClient(name: string, pos: readonly string[], kv: Record<string, string>): void {
@@ -358,6 +392,7 @@ export class NodeScenarioEnv {
       stubs: new Map(),
       highestEpoch: 0,
       connState: 'OK',
+      connTo: new Map(),
       hung: new Set(),
       held: [],
       skipUpdates: false,
@@ -460,7 +495,7 @@ export class NodeScenarioEnv {
         return;
       case 'heartbeat': {
         if (c.hung.has('heartbeat')) return;
-        const up: UpMessage = { kind: 'heartbeat', seq: msg.seq, connState: c.connState, highestEpochSeen: c.highestEpoch };
+        const up: UpMessage = { kind: 'heartbeat', seq: msg.seq, connState: c.connTo.get(l.node) ?? c.connState, highestEpochSeen: c.highestEpoch };
         const slow = c.slowHeartbeats;
         if (slow !== null && ++slow.count % slow.every === 0) {
           this.timers.push({ at: this.now + slow.delayMs, run: () => answer(up) });

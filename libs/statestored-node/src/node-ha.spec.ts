@@ -1,0 +1,628 @@
+/**
+ * The node's HA role and its role broadcast (Impala: InitStatestoreHa, SendHaHandshake,
+ * ReceiveHaHandshakeRequest, MonitorStatestoredHaHeartbeat, SendUpdateStatestoredRoleNotification,
+ * the /ha page): what the deleted apps/statestored ha-runner.spec.ts, role-broadcast.spec.ts and
+ * first-attempt.spec.ts asserted, on startNode/step with a scripted peer instead of loopback gRPC.
+ */
+import type { DownMessage, LinkId, RegistrationRequest, UpMessage } from './messages';
+import { nodeConfigFromFlags, type StatestoredNodeFlags } from './node-config';
+import type { NodeEffect } from './node-effects';
+import type { NodeEvent } from './node-events';
+import type { NodeState } from './node-state';
+import { activeEpochOf, haPage, highestEpochSeen, isActiveNode, pairFormed, roleOf, takeoverView } from './node-queries';
+import { NodeScenarioEnv } from './scenario-env';
+import { nextWakeupMs, startNode, step } from './step';
+
+// ---- rig: one node, scripted subscribers, a clock that moves only with advance() ----------------
+
+const FLAGS: StatestoredNodeFlags = {
+  enable_statestored_ha: false,
+  statestore_force_active: false,
+  use_network_address_as_statestore_priority: true,
+  statestore_ha_preemption_wait_period_ms: 10000,
+  statestore_peer_cnxn_attempts: 10,
+  statestore_ha_heartbeat_monitoring_frequency_ms: 1000,
+  statestore_peer_timeout_seconds: 30,
+  statestore_heartbeat_frequency_ms: 1000,
+  statestore_heartbeat_tcp_timeout_seconds: 3,
+  statestore_max_missed_heartbeats: 10,
+  statestore_update_frequency_ms: 2000,
+  statestore_priority_update_frequency_ms: 100,
+  statestore_update_tcp_timeout_seconds: 300,
+  statestore_max_subscribers: 10000,
+  statestore_max_topic_value_bytes: 128 * 1024 * 1024,
+  update_statestore_rpc_resend_interval_ms: 100,
+  statestore_update_statestore_tcp_timeout_seconds: 3,
+  enable_catalogd_ha: false,
+  use_subscriber_id_as_catalogd_priority: true,
+  catalogd_ha_preemption_wait_period_ms: 10000,
+  active_catalogd_designation_monitoring_interval_ms: 100,
+  update_catalogd_rpc_resend_interval_ms: 100,
+  statestore_update_catalogd_tcp_timeout_seconds: 3,
+  heartbeat_monitoring_frequency_ms: 60000,
+  debug_actions: '',
+};
+
+const T0 = 1_000_000;
+
+/** How a scripted subscriber answers what it is sent; unset fields: it does not answer. */
+interface Script {
+  heartbeats?: { connState: 'OK' | 'FAILED' | 'UNKNOWN'; highestEpochSeen: number };
+  /** Answers role notifications: ok, under their epoch. */
+  role?: boolean;
+  /** Answers catalogd notifications: ok, with their version. */
+  catalogd?: boolean;
+}
+
+/** What the fake HA peer does with the node's RPCs (null: no peer answers, they fail). */
+type Peer = ((fx: Extract<NodeEffect, { kind: 'sendHandshake' | 'sendHaHeartbeat' }>) => NodeEvent) | null;
+
+class Rig {
+  now = T0;
+  state: NodeState;
+  readonly scripts = new Map<LinkId, Script>();
+  peer: Peer = null;
+  /** What startNode returned, and what the peer's answers to it caused. */
+  readonly started: NodeEffect[];
+  private nextRegistration = 1;
+
+  constructor(flags: Partial<StatestoredNodeFlags> = {}, peer: Peer = null) {
+    this.peer = peer;
+    const config = nodeConfigFromFlags({ ...FLAGS, ...flags }, { statestoreId: 'ss-test', selfHaAddress: 'ss-a:24020', peerHaAddress: 'ss-b:24020' });
+    const started = startNode(config, this.now, 1);
+    this.state = started.state;
+    this.started = [...started.effects, ...this.reactTo(started.effects)];
+  }
+
+  /** Steps one event, then whatever scripted subscribers and the peer answer; returns every effect. */
+  step(ev: NodeEvent): NodeEffect[] {
+    const r = step(this.state, ev, this.now);
+    this.state = r.state;
+    return [...r.effects, ...this.reactTo(r.effects)];
+  }
+
+  /** Moves the clock by `ms`, ticking the node whenever it asks to be woken. */
+  advance(ms: number): NodeEffect[] {
+    const until = this.now + ms;
+    const out: NodeEffect[] = [];
+    for (let t = nextWakeupMs(this.state); t <= until; t = nextWakeupMs(this.state)) {
+      this.now = Math.max(this.now, t);
+      out.push(...this.step({ kind: 'tick' }));
+    }
+    this.now = until;
+    return out;
+  }
+
+  /** Ticks until a step's effects include one that `pred` picks (at most `maxMs`); the clock stays there. */
+  until(pred: (fx: NodeEffect) => boolean, maxMs: number): NodeEffect[] {
+    const limit = this.now + maxMs;
+    const out: NodeEffect[] = [];
+    for (let t = nextWakeupMs(this.state); t <= limit; t = nextWakeupMs(this.state)) {
+      this.now = Math.max(this.now, t);
+      const fx = this.step({ kind: 'tick' });
+      out.push(...fx);
+      if (fx.some(pred)) return out;
+    }
+    throw new Error(`nothing expected happened within ${maxMs} ms`);
+  }
+
+  register(link: LinkId, request: Partial<RegistrationRequest> & { subscriberId: string }, script: Script = {}): NodeEffect[] {
+    this.scripts.set(link, script);
+    const msg: UpMessage = { kind: 'register', request: { ...REQUEST, ...request } };
+    return this.step({ kind: 'up', link, msg, registrationId: `reg-${this.nextRegistration++}` });
+  }
+
+  up(link: LinkId, msg: UpMessage): NodeEffect[] {
+    return this.step({ kind: 'up', link, msg });
+  }
+
+  private reactTo(effects: readonly NodeEffect[]): NodeEffect[] {
+    const out: NodeEffect[] = [];
+    for (const fx of effects) {
+      let answer: NodeEvent | null = null;
+      if (fx.kind === 'send') {
+        const script = this.scripts.get(fx.link) ?? {};
+        const m = fx.msg;
+        if (m.kind === 'heartbeat' && script.heartbeats) {
+          answer = { kind: 'up', link: fx.link, msg: { kind: 'heartbeat', seq: m.seq, connState: script.heartbeats.connState, highestEpochSeen: script.heartbeats.highestEpochSeen } };
+        } else if (m.kind === 'role' && script.role === true) {
+          answer = { kind: 'up', link: fx.link, msg: { kind: 'role', activeEpoch: m.activeEpoch, skipped: false, staleEpoch: false, highestEpochSeen: m.activeEpoch } };
+        } else if (m.kind === 'catalogd' && script.catalogd === true) {
+          answer = { kind: 'up', link: fx.link, msg: { kind: 'catalogd', catalogdVersion: m.version, skipped: false } };
+        }
+      } else if (fx.kind === 'sendHandshake') {
+        answer = this.peer ? this.peer(fx) : { kind: 'haHandshakeFailed', seq: fx.seq };
+      } else if (fx.kind === 'sendHaHeartbeat') {
+        answer = this.peer ? this.peer(fx) : { kind: 'haHeartbeatFailed', seq: fx.seq };
+      }
+      if (answer !== null) out.push(...this.step(answer));
+    }
+    return out;
+  }
+}
+
+const REQUEST: RegistrationRequest = {
+  protocolVersion: 1,
+  subscriberId: '',
+  location: { hostname: 'h', port: 27000 },
+  topics: [],
+  subscriberType: 'COORDINATOR',
+  subscribeCatalogdChange: false,
+  catalogdRegistration: undefined,
+  highestEpochSeen: 0,
+};
+
+function sent<K extends DownMessage['kind']>(effects: readonly NodeEffect[], link: LinkId, kind: K): Array<Extract<DownMessage, { kind: K }>> {
+  return effects.flatMap((fx) => (fx.kind === 'send' && fx.link === link && fx.msg.kind === kind ? [fx.msg as Extract<DownMessage, { kind: K }>] : []));
+}
+
+function effectsOf<K extends NodeEffect['kind']>(effects: readonly NodeEffect[], kind: K): Array<Extract<NodeEffect, { kind: K }>> {
+  return effects.filter((fx): fx is Extract<NodeEffect, { kind: K }> => fx.kind === kind);
+}
+
+// ---- the HA peer, scripted ----------------------------------------------------------------------
+
+const HA_FLAGS: Partial<StatestoredNodeFlags> = {
+  enable_statestored_ha: true,
+  statestore_peer_cnxn_attempts: 3,
+  statestore_ha_preemption_wait_period_ms: 300,
+  statestore_peer_timeout_seconds: 1,
+  statestore_ha_heartbeat_monitoring_frequency_ms: 100,
+  statestore_heartbeat_frequency_ms: 100,
+  statestore_heartbeat_tcp_timeout_seconds: 1,
+  update_statestore_rpc_resend_interval_ms: 100,
+  statestore_update_statestore_tcp_timeout_seconds: 1,
+};
+const RESEND = 100;
+const NOTICE_TIMEOUT = 1000;
+
+/** A peer that is active under `epoch`: this node becomes its standby. Its HA heartbeats are the test's to send. */
+const activePeer =
+  (epoch = 4): Peer =>
+  (fx) =>
+    fx.kind === 'sendHandshake' ? { kind: 'haHandshakeAnswered', seq: fx.seq, reply: { statestoreId: 'peer', isActive: true, epoch } } : { kind: 'haHeartbeatFailed', seq: fx.seq };
+
+/** A peer that is standby: this node becomes active, and its HA heartbeats are answered. */
+const standbyPeer: Peer = (fx) =>
+  fx.kind === 'sendHandshake'
+    ? { kind: 'haHandshakeAnswered', seq: fx.seq, reply: { statestoreId: 'peer', isActive: false, epoch: 0 } }
+    : { kind: 'haHeartbeatAnswered', seq: fx.seq, staleEpoch: false, peerEpoch: 0, peerIsActive: false };
+
+const LOST_ACTIVE: Script = { heartbeats: { connState: 'FAILED', highestEpochSeen: 0 } };
+
+/** A standby whose subscribers (links 1..n, ids a, b, ...) all report the active lost; the peer then goes silent. */
+function standbyWith(n: number, flags: Partial<StatestoredNodeFlags> = {}, script: (i: number) => Script = () => LOST_ACTIVE): Rig {
+  const r = new Rig({ ...HA_FLAGS, ...flags }, activePeer());
+  expect(roleOf(r.state)).toBe('standby');
+  for (let i = 1; i <= n; i++) r.register(i, { subscriberId: String.fromCharCode(96 + i) }, script(i));
+  r.peer = null;
+  return r;
+}
+
+const isHeartbeat = (fx: NodeEffect): boolean => fx.kind === 'send' && fx.msg.kind === 'heartbeat';
+const isPromotion = (fx: NodeEffect): boolean => fx.kind === 'roleChanged' && fx.to === 'active';
+
+/** Runs until the standby takes over (its peer timeout is 1 s). */
+const takeOver = (r: Rig): NodeEffect[] => r.until(isPromotion, 3000);
+
+const noticesOf = (fx: readonly NodeEffect[], result: string): number =>
+  effectsOf(fx, 'notices')
+    .filter((n) => n.notice === 'role' && n.result === result)
+    .reduce((sum, n) => sum + n.count, 0);
+
+const roleAnswer = (activeEpoch: number, patch: Partial<Extract<UpMessage, { kind: 'role' }>> = {}): UpMessage => ({
+  kind: 'role',
+  activeEpoch,
+  skipped: false,
+  staleEpoch: false,
+  highestEpochSeen: activeEpoch,
+  ...patch,
+});
+
+const pending = (r: Rig): unknown => haPage(r.state, r.now)?.['pending_role_notifications'];
+
+describe('settling the role', () => {
+  it('becomes standby when the peer answers the startup handshake as active, and active when it answers as standby', () => {
+    const standby = new Rig(HA_FLAGS, activePeer(4));
+    expect(effectsOf(standby.started, 'roleChanged')).toMatchObject([{ from: 'starting', to: 'standby', reason: 'handshake' }]);
+    expect(activeEpochOf(standby.state)).toBe(4);
+    expect(pairFormed(standby.state)).toBe(true);
+    const active = new Rig(HA_FLAGS, standbyPeer);
+    expect(effectsOf(active.started, 'roleChanged')).toMatchObject([{ from: 'starting', to: 'active', reason: 'handshake' }]);
+    const epoch = activeEpochOf(active.state);
+    expect(epoch).toBeGreaterThan(0);
+    expect(effectsOf(active.started, 'activeEpochChanged')).toEqual([{ kind: 'activeEpochChanged', isActive: true, epoch }]);
+    expect(effectsOf(standby.started, 'activeEpochChanged')).toEqual([]);
+  });
+
+  it('only the standby asks subscribers for their link to the other statestored, and counts their answers', () => {
+    const standby = new Rig(HA_FLAGS, activePeer());
+    standby.register(1, { subscriberId: 'a' }, LOST_ACTIVE);
+    expect(sent(standby.until(isHeartbeat, 200), 1, 'heartbeat')[0]?.requestConnState).toBe(true);
+    expect(takeoverView(standby.state, standby.now)?.lostActive).toEqual({ failed: 1, total: 1 });
+    const active = new Rig(HA_FLAGS, standbyPeer);
+    active.register(1, { subscriberId: 'a' }, LOST_ACTIVE);
+    expect(sent(active.until(isHeartbeat, 200), 1, 'heartbeat')[0]?.requestConnState).toBe(false);
+    expect(takeoverView(active.state, active.now)?.lostActive).toEqual({ failed: 0, total: 1 });
+  });
+
+  it('a lone statestored becomes active once its statestore_peer_cnxn_attempts handshakes have gone unanswered', () => {
+    const r = new Rig({ ...HA_FLAGS, statestore_ha_preemption_wait_period_ms: 200, statestore_peer_cnxn_attempts: 2 });
+    expect(effectsOf(r.started, 'sendHandshake')).toHaveLength(1);
+    let fx = r.advance(199);
+    expect(roleOf(r.state)).toBe('starting');
+    expect(effectsOf(fx, 'sendHandshake')).toHaveLength(1);
+    fx = r.advance(1);
+    expect(effectsOf(fx, 'roleChanged')).toMatchObject([{ from: 'starting', to: 'active', reason: 'noPeerAnswered' }]);
+    expect(isActiveNode(r.state)).toBe(true);
+  });
+
+  it("the active's HA heartbeats keep the pair formed; unanswered ones make it lose its peer", () => {
+    const r = new Rig(HA_FLAGS, standbyPeer);
+    let fx = r.advance(1000);
+    const beats = effectsOf(fx, 'sendHaHeartbeat');
+    expect(beats).toHaveLength(10);
+    expect(beats.every((b) => b.request.srcEpoch === activeEpochOf(r.state) && b.request.dstStatestoreId === 'peer')).toBe(true);
+    expect(pairFormed(r.state)).toBe(true);
+    r.peer = null;
+    // statestore_max_missed_heartbeats (10 by default) missed in a row: the peer is gone.
+    fx = r.advance(10 * 100);
+    expect(effectsOf(fx, 'peerConnectedChanged')).toEqual([{ kind: 'peerConnectedChanged', connected: false, peerId: 'peer' }]);
+    expect(isActiveNode(r.state)).toBe(true);
+  });
+});
+
+describe('takeover', () => {
+  it('takes over when the peer is silent past its timeout and a majority of subscribers lost the active; tells each the new role', () => {
+    const r = standbyWith(1);
+    const fx = takeOver(r);
+    const [change] = effectsOf(fx, 'roleChanged');
+    expect(change).toMatchObject({ from: 'standby', to: 'active', reason: 'takeover' });
+    // The handshake at T0 was the peer's last sign of life; the detector says FAILED strictly after 1 s.
+    expect(change?.failoverDurationMs).toBe(r.now - T0);
+    expect(r.now - T0).toBeGreaterThan(1000);
+    const epoch = activeEpochOf(r.state);
+    expect(epoch).toBeGreaterThan(4);
+    expect(effectsOf(fx, 'activeEpochChanged')).toEqual([{ kind: 'activeEpochChanged', isActive: true, epoch }]);
+    expect(sent(fx, 1, 'role')).toEqual([{ kind: 'role', activeEpoch: epoch, isActive: true }]);
+    expect(pending(r)).toBe(1);
+    // The answer ends the broadcast.
+    const answered = r.up(1, roleAnswer(epoch));
+    expect(noticesOf(answered, 'ok')).toBe(1);
+    expect(effectsOf(answered, 'noticeRoundDone')).toMatchObject([{ notice: 'role', value: epoch }]);
+    expect(pending(r)).toBe(0);
+  });
+
+  it('without a subscriber majority stays standby even though the peer is gone', () => {
+    const r = standbyWith(2, {}, (i) => (i === 1 ? LOST_ACTIVE : { heartbeats: { connState: 'OK', highestEpochSeen: 0 } }));
+    const fx = r.advance(3000);
+    expect(effectsOf(fx, 'roleChanged')).toEqual([]);
+    expect(effectsOf(fx, 'takeoverCheck').at(-1)).toMatchObject({ verdict: 'waitNoMajority', peerState: 'FAILED', failed: 1, total: 2 });
+    expect(roleOf(r.state)).toBe('standby');
+    // The second one loses the active too: now there is a majority.
+    r.scripts.set(2, LOST_ACTIVE);
+    expect(effectsOf(takeOver(r), 'roleChanged')).toMatchObject([{ to: 'active', reason: 'takeover' }]);
+  });
+
+  it("does not take over while the active's HA heartbeats arrive, even with every subscriber reporting it lost", () => {
+    const r = standbyWith(2);
+    for (let t = 0; t < 3000; t += 100) {
+      r.step({ kind: 'haHeartbeatRequested', request: { protocolVersion: 1, dstStatestoreId: 'ss-test', srcStatestoreId: 'peer', srcEpoch: 4 } });
+      r.advance(100);
+    }
+    expect(roleOf(r.state)).toBe('standby');
+    expect(takeoverView(r.state, r.now)).toMatchObject({ peerState: 'OK', lostActive: { failed: 2, total: 2 }, verdict: 'waitPeerAlive' });
+  });
+
+  it('forgets a subscriber dropped for missed heartbeats: it no longer counts toward the majority', () => {
+    const r = standbyWith(2, { statestore_max_missed_heartbeats: 3 }, (i) => (i === 1 ? LOST_ACTIVE : {}));
+    expect(takeoverView(r.state, r.now)?.lostActive.total).toBe(2);
+    r.until((fx) => fx.kind === 'subscriberUnregistered', 5000);
+    expect(takeoverView(r.state, r.now)?.lostActive).toEqual({ failed: 1, total: 1 });
+  });
+});
+
+describe('epoch fencing', () => {
+  it('an active steps down when a subscriber reports a newer epoch (heartbeat or registration), not an equal one', () => {
+    const r = new Rig(HA_FLAGS, standbyPeer);
+    const epoch = activeEpochOf(r.state);
+    r.register(1, { subscriberId: 'a' });
+    let fx = r.up(1, { kind: 'heartbeat', seq: 0, connState: 'OK', highestEpochSeen: epoch });
+    expect(effectsOf(fx, 'roleChanged')).toEqual([]);
+    fx = r.up(1, { kind: 'heartbeat', seq: 0, connState: 'OK', highestEpochSeen: epoch + 2 });
+    expect(effectsOf(fx, 'roleChanged')).toMatchObject([{ from: 'active', to: 'standby', reason: 'higherEpoch' }]);
+    expect(highestEpochSeen(r.state)).toBe(epoch + 2);
+
+    const again = new Rig(HA_FLAGS, standbyPeer);
+    fx = again.register(1, { subscriberId: 'a', highestEpochSeen: activeEpochOf(again.state) + 2 });
+    expect(effectsOf(fx, 'roleChanged')).toMatchObject([{ from: 'active', to: 'standby', reason: 'higherEpoch' }]);
+  });
+});
+
+describe('role notifications (send until acknowledged)', () => {
+  it('goes to every subscriber registered at promotion; one whose stream ended is counted failed and retried every resend interval', () => {
+    // Enough misses allowed that the subscriber without a stream is still registered at the promotion.
+    const r = standbyWith(3, { statestore_max_missed_heartbeats: 50 });
+    r.step({ kind: 'linkClosed', link: 2 });
+    let fx = takeOver(r);
+    const epoch = activeEpochOf(r.state);
+    expect(effectsOf(fx, 'noticeRoundStarted')).toEqual([{ kind: 'noticeRoundStarted', notice: 'role', value: epoch, receivers: 3 }]);
+    expect([1, 3].map((l) => sent(fx, l, 'role').length)).toEqual([1, 1]);
+    expect(noticesOf(fx, 'failed')).toBe(1);
+    fx = r.advance(RESEND);
+    expect(noticesOf(fx, 'failed')).toBe(1);
+    expect(fx.filter((e) => e.kind === 'send' && e.msg.kind === 'role')).toEqual([]);
+    expect(pending(r)).toBe(3);
+  });
+
+  it('an unanswered notification fails at statestore_update_statestore_tcp_timeout_seconds and goes again a resend interval later, to those who did not answer only', () => {
+    const r = standbyWith(3);
+    takeOver(r);
+    const promotedAt = r.now;
+    const epoch = activeEpochOf(r.state);
+    r.up(1, roleAnswer(epoch));
+    let fx = r.advance(NOTICE_TIMEOUT - 1);
+    expect(fx.filter((e) => e.kind === 'send' && e.msg.kind === 'role')).toEqual([]);
+    fx = r.until((e) => e.kind === 'notices', RESEND);
+    expect(r.now - promotedAt).toBe(NOTICE_TIMEOUT);
+    expect(noticesOf(fx, 'failed')).toBe(2);
+    fx = r.until((e) => e.kind === 'send' && e.msg.kind === 'role', RESEND);
+    expect(r.now - promotedAt).toBe(NOTICE_TIMEOUT + RESEND);
+    expect([1, 2, 3].map((l) => sent(fx, l, 'role').length)).toEqual([0, 1, 1]);
+    r.up(2, roleAnswer(epoch));
+    fx = r.up(3, roleAnswer(epoch));
+    expect(effectsOf(fx, 'noticeRoundDone')).toEqual([{ kind: 'noticeRoundDone', notice: 'role', value: epoch, durationMs: NOTICE_TIMEOUT + RESEND }]);
+  });
+
+  it('an answer under another epoch (late, to an earlier promotion) is counted but settles nothing; unknown and repeated answers change nothing', () => {
+    const r = standbyWith(2);
+    takeOver(r);
+    const epoch = activeEpochOf(r.state);
+    let fx = r.up(1, roleAnswer(epoch - 1));
+    expect(noticesOf(fx, 'ok')).toBe(1);
+    expect(pending(r)).toBe(2);
+    r.up(1, roleAnswer(epoch));
+    expect(pending(r)).toBe(1);
+    fx = r.up(1, roleAnswer(epoch));
+    expect(effectsOf(fx, 'noticeRoundDone')).toEqual([]);
+    expect(pending(r)).toBe(1);
+    // A newcomer was never sent this round (its registration reply told it the role).
+    fx = r.register(3, { subscriberId: 'c' });
+    expect(sent(fx, 3, 'registered')[0]).toMatchObject({ isActive: true, activeEpoch: epoch });
+    r.up(3, roleAnswer(epoch));
+    expect(pending(r)).toBe(1);
+  });
+
+  it('a skipped answer settles the receiver, as in Impala; a stale one is counted and steps this node down', () => {
+    const r = standbyWith(2);
+    takeOver(r);
+    const epoch = activeEpochOf(r.state);
+    let fx = r.up(1, roleAnswer(epoch, { skipped: true }));
+    expect(noticesOf(fx, 'skipped')).toBe(1);
+    expect(pending(r)).toBe(1);
+    fx = r.up(2, roleAnswer(epoch, { staleEpoch: true, highestEpochSeen: epoch + 2 }));
+    expect(noticesOf(fx, 'stale')).toBe(1);
+    expect(effectsOf(fx, 'roleChanged')).toMatchObject([{ from: 'active', to: 'standby', reason: 'higherEpoch' }]);
+    // No longer active: the round is over, nothing more goes out (the subscribers follow the newer active now).
+    expect(pending(r)).toBe(0);
+    for (const link of [1, 2]) r.scripts.set(link, { heartbeats: { connState: 'OK', highestEpochSeen: epoch + 2 } });
+    fx = r.advance(NOTICE_TIMEOUT + RESEND);
+    expect(fx.filter((e) => e.kind === 'send' && e.msg.kind === 'role')).toEqual([]);
+  });
+
+  it('forgets a subscriber that unregisters: the round is done without it', () => {
+    const r = standbyWith(2);
+    takeOver(r);
+    const epoch = activeEpochOf(r.state);
+    r.up(1, roleAnswer(epoch));
+    const fx = r.up(2, { kind: 'unregister' });
+    expect(effectsOf(fx, 'noticeRoundDone')).toMatchObject([{ notice: 'role', value: epoch }]);
+    expect(pending(r)).toBe(0);
+  });
+
+  it('is done at once with nobody to tell', () => {
+    const r = new Rig(HA_FLAGS, standbyPeer);
+    const epoch = activeEpochOf(r.state);
+    expect(effectsOf(r.started, 'noticeRoundStarted')).toEqual([{ kind: 'noticeRoundStarted', notice: 'role', value: epoch, receivers: 0 }]);
+    expect(effectsOf(r.started, 'noticeRoundDone')).toEqual([{ kind: 'noticeRoundDone', notice: 'role', value: epoch, durationMs: 0 }]);
+    expect(pending(r)).toBe(0);
+  });
+});
+
+describe('--debug_actions on first attempts', () => {
+  it('SEND_UPDATE_STATESTORED_RPC_FIRST_ATTEMPT:FAIL@1.0: each first role notification is counted failed; the resend delivers it, unhindered', () => {
+    const r = standbyWith(2, { debug_actions: 'SEND_UPDATE_STATESTORED_RPC_FIRST_ATTEMPT:FAIL@1.0' });
+    let fx = takeOver(r);
+    const epoch = activeEpochOf(r.state);
+    expect(fx.filter((e) => e.kind === 'send' && e.msg.kind === 'role')).toEqual([]);
+    expect(effectsOf(fx, 'debugActionApplied')).toEqual([
+      { kind: 'debugActionApplied', label: 'SEND_UPDATE_STATESTORED_RPC_FIRST_ATTEMPT', entry: 'SEND_UPDATE_STATESTORED_RPC_FIRST_ATTEMPT:FAIL@1', failed: 2, delayed: 0, notice: 'role', value: epoch },
+    ]);
+    expect(noticesOf(fx, 'failed')).toBe(2);
+    fx = r.advance(RESEND);
+    expect([1, 2].map((l) => sent(fx, l, 'role'))).toEqual([[{ kind: 'role', activeEpoch: epoch, isActive: true }], [{ kind: 'role', activeEpoch: epoch, isActive: true }]]);
+    expect(effectsOf(fx, 'debugActionApplied')).toEqual([]);
+    expect(noticesOf(fx, 'failed')).toBe(0);
+    r.up(1, roleAnswer(epoch));
+    fx = r.up(2, roleAnswer(epoch));
+    expect(effectsOf(fx, 'noticeRoundDone')).toHaveLength(1);
+  });
+
+  it('SLEEP@ms: a held first attempt goes out after the delay, and the receiver gets nothing before', () => {
+    const r = standbyWith(1, { debug_actions: 'SEND_UPDATE_STATESTORED_RPC_FIRST_ATTEMPT:SLEEP@250' });
+    let fx = takeOver(r);
+    const promotedAt = r.now;
+    expect(effectsOf(fx, 'debugActionApplied')).toMatchObject([{ entry: 'SEND_UPDATE_STATESTORED_RPC_FIRST_ATTEMPT', failed: 0, delayed: 1 }]);
+    fx = r.until((e) => e.kind === 'send' && e.msg.kind === 'role', 1000);
+    expect(r.now - promotedAt).toBe(250);
+    expect(noticesOf(fx, 'failed')).toBe(0);
+    // From then on the ordinary deadline applies.
+    fx = r.until((e) => e.kind === 'notices', NOTICE_TIMEOUT);
+    expect(r.now - promotedAt).toBe(250 + NOTICE_TIMEOUT);
+    expect(noticesOf(fx, 'failed')).toBe(1);
+  });
+
+  it('SLEEP and FAIL: the held attempt fails when its delay is over and is retried a resend interval later', () => {
+    const r = standbyWith(1, { debug_actions: 'SEND_UPDATE_STATESTORED_RPC_FIRST_ATTEMPT:SLEEP@200|SEND_UPDATE_STATESTORED_RPC_FIRST_ATTEMPT:FAIL' });
+    takeOver(r);
+    const promotedAt = r.now;
+    let fx = r.until((e) => e.kind === 'debugActionApplied', 1000);
+    expect(r.now - promotedAt).toBe(200);
+    expect(effectsOf(fx, 'debugActionApplied')).toMatchObject([{ entry: 'SEND_UPDATE_STATESTORED_RPC_FIRST_ATTEMPT:FAIL@1', failed: 1, delayed: 0 }]);
+    expect(noticesOf(fx, 'failed')).toBe(1);
+    expect(fx.filter((e) => e.kind === 'send' && e.msg.kind === 'role')).toEqual([]);
+    fx = r.until((e) => e.kind === 'send' && e.msg.kind === 'role', 1000);
+    expect(r.now - promotedAt).toBe(200 + RESEND);
+  });
+
+  it('SLEEP@ms: a held first attempt whose stream ended meanwhile fails when its delay is over, and is retried', () => {
+    const r = standbyWith(1, { debug_actions: 'SEND_UPDATE_STATESTORED_RPC_FIRST_ATTEMPT:SLEEP@250', statestore_max_missed_heartbeats: 50 });
+    takeOver(r);
+    const promotedAt = r.now;
+    r.step({ kind: 'linkClosed', link: 1 });
+    let fx = r.until((e) => e.kind === 'notices', 1000);
+    expect(r.now - promotedAt).toBe(250);
+    expect(noticesOf(fx, 'failed')).toBe(1);
+    fx = r.until((e) => e.kind === 'notices', 1000);
+    expect(r.now - promotedAt).toBe(250 + RESEND);
+    expect(noticesOf(fx, 'failed')).toBe(1);
+    expect(pending(r)).toBe(1);
+  });
+
+  it('a held first attempt is dropped when its receiver leaves or a newer round starts', () => {
+    const r = standbyWith(2, { debug_actions: 'SEND_UPDATE_STATESTORED_RPC_FIRST_ATTEMPT:SLEEP@500' });
+    takeOver(r);
+    const first = activeEpochOf(r.state);
+    r.up(2, { kind: 'unregister' });
+    r.advance(100);
+    // A newer epoch nobody claims: this active moves above it and broadcasts again (a new round, held again).
+    r.step({ kind: 'haHandshakeRequested', protocolVersion: 1, request: { statestoreId: 'peer', address: 'ss-b:24020', forceActive: false, isActive: false, epoch: first + 10 } });
+    const second = activeEpochOf(r.state);
+    expect(second).toBeGreaterThan(first + 10);
+    const fx = r.advance(1000);
+    const roles = fx.flatMap((e) => (e.kind === 'send' && e.msg.kind === 'role' ? [[e.link, e.msg.activeEpoch]] : []));
+    expect(roles).toEqual([[1, second]]);
+  });
+
+  it('STATESTORE_HA_HANDSHAKE_FIRST_ATTEMPT:FAIL@1.0: the startup handshake goes one retry interval late, and the role comes out the same', () => {
+    const r = new Rig({ ...HA_FLAGS, statestore_ha_preemption_wait_period_ms: 900, debug_actions: 'STATESTORE_HA_HANDSHAKE_FIRST_ATTEMPT:FAIL@1.0' }, activePeer());
+    expect(effectsOf(r.started, 'sendHandshake')).toEqual([]);
+    expect(effectsOf(r.started, 'debugActionApplied')).toMatchObject([{ label: 'STATESTORE_HA_HANDSHAKE_FIRST_ATTEMPT', failed: 1, delayed: 0, notice: null, value: 1 }]);
+    const fx = r.until((e) => e.kind === 'sendHandshake', 1000);
+    // preemption wait 900 ms / 3 attempts: the second try goes 300 ms after the failed first one, unhindered.
+    expect(r.now - T0).toBe(300);
+    expect(effectsOf(fx, 'debugActionApplied')).toEqual([]);
+    expect(roleOf(r.state)).toBe('standby');
+    expect(haPage(r.state, r.now)).toMatchObject({ role: 'standby', peer_id: 'peer' });
+  });
+
+  it('without the debug action the same handshake goes at once', () => {
+    const r = new Rig({ ...HA_FLAGS, statestore_ha_preemption_wait_period_ms: 900 }, activePeer());
+    expect(effectsOf(r.started, 'sendHandshake')).toHaveLength(1);
+    expect(roleOf(r.state)).toBe('standby');
+  });
+
+  it('STATESTORE_HA_HANDSHAKE_FIRST_ATTEMPT:SLEEP@ms holds the first handshake back by the delay', () => {
+    const r = new Rig({ ...HA_FLAGS, statestore_ha_preemption_wait_period_ms: 900, debug_actions: 'STATESTORE_HA_HANDSHAKE_FIRST_ATTEMPT:SLEEP@50' }, activePeer());
+    expect(effectsOf(r.started, 'debugActionApplied')).toMatchObject([{ failed: 0, delayed: 1 }]);
+    r.until((e) => e.kind === 'sendHandshake', 1000);
+    expect(r.now - T0).toBe(50);
+    expect(roleOf(r.state)).toBe('standby');
+  });
+});
+
+describe('answering the peer', () => {
+  const handshake = (patch: Partial<{ protocolVersion: number; statestoreId: string; isActive: boolean }> = {}): NodeEvent => ({
+    kind: 'haHandshakeRequested',
+    protocolVersion: patch.protocolVersion ?? 1,
+    request: { statestoreId: patch.statestoreId ?? 'peer', address: 'ss-b:24020', forceActive: false, isActive: patch.isActive ?? false, epoch: 0 },
+  });
+  const heartbeat = (patch: Partial<{ protocolVersion: number; dstStatestoreId: string }> = {}): NodeEvent => ({
+    kind: 'haHeartbeatRequested',
+    request: { protocolVersion: patch.protocolVersion ?? 1, dstStatestoreId: patch.dstStatestoreId ?? 'ss-test', srcStatestoreId: 'peer', srcEpoch: 4 },
+  });
+
+  it('answers an HA heartbeat and a handshake addressed to it', () => {
+    const r = new Rig(HA_FLAGS, activePeer());
+    expect(effectsOf(r.step(heartbeat()), 'replyHaHeartbeat')).toEqual([{ kind: 'replyHaHeartbeat', reply: { staleEpoch: false, epoch: 4, isActive: false }, refusal: null, message: '' }]);
+    expect(effectsOf(r.step(handshake({ isActive: true })), 'replyHandshake')).toEqual([
+      { kind: 'replyHandshake', reply: { statestoreId: 'ss-test', isActive: false, epoch: 4 }, refusal: null, message: '' },
+    ]);
+  });
+
+  it('a standby with priority only claims the role in its answer to a peer that is not active, and stays standby (beyond Impala)', () => {
+    const r = new Rig(HA_FLAGS, activePeer());
+    const fx = r.step(handshake({ isActive: false }));
+    expect(effectsOf(fx, 'replyHandshake')).toMatchObject([{ reply: { statestoreId: 'ss-test', isActive: true, epoch: 4 } }]);
+    expect(effectsOf(fx, 'roleChanged')).toEqual([]);
+    expect(roleOf(r.state)).toBe('standby');
+  });
+
+  // BUG (libs/ha role-machine.ts onHandshakeRequest, reached through the node): a standby that
+  // claims the role in its handshake answer is meant to "ask the peer itself at once" and be
+  // promoted by the reply to its own request. It sets nextHandshakeAtMs = now, but a standby
+  // whose pair is formed (foundPeer) does not handshake at all (wantsHandshake), so it never
+  // asks. The sender took the standby role from the answer, so both are standby; the sender's
+  // recovery handshakes every statestore_peer_timeout_seconds keep the claimer's peer detector
+  // alive, so it never takes over either: no active statestored, for good. Trigger: the
+  // statestored with priority is standby (it came back while the other was active) and the
+  // active restarts within statestore_peer_timeout_seconds.
+  it.failing('a quickly restarted active and a standby with priority end up with one active (two standbys for good today)', () => {
+    const env = new NodeScenarioEnv();
+    const flags =
+      'enable_statestored_ha=true statestore_peer_timeout_seconds=5 statestore_ha_heartbeat_monitoring_frequency_ms=100 statestore_heartbeat_frequency_ms=100 statestore_ha_preemption_wait_period_ms=300 statestore_peer_cnxn_attempts=3';
+    for (const cmd of [`node ss2 ${flags}`, 'advance 1s', `node ss1 ${flags}`, 'advance 1s', 'crash ss2', `node ss2 ${flags}`]) env.run(cmd);
+    expect([env.run('status ss1'), env.run('status ss2')].map((line) => line.split(' ')[2])).toEqual(['standby', 'standby']);
+    env.run('advance 60s');
+    const roles = [env.run('status ss1'), env.run('status ss2')].map((line) => line.split(' ')[2]);
+    expect(roles.sort()).toEqual(['active', 'standby']);
+  });
+
+  it('refuses an HA heartbeat addressed to another statestored (wrongDestination)', () => {
+    const r = new Rig(HA_FLAGS, standbyPeer);
+    expect(effectsOf(r.step(heartbeat({ dstStatestoreId: 'someone-else' })), 'replyHaHeartbeat')).toEqual([
+      { kind: 'replyHaHeartbeat', reply: null, refusal: 'wrongDestination', message: 'HA heartbeat addressed to someone-else, this is ss-test' },
+    ]);
+  });
+
+  it('refuses handshakes and HA heartbeats while the network is disabled (networkDisabled)', () => {
+    const r = new Rig(HA_FLAGS, standbyPeer);
+    r.step({ kind: 'setNetworkDisabled', disabled: true });
+    expect(effectsOf(r.step(handshake()), 'replyHandshake')).toMatchObject([{ reply: null, refusal: 'networkDisabled' }]);
+    expect(effectsOf(r.step(heartbeat()), 'replyHaHeartbeat')).toMatchObject([{ reply: null, refusal: 'networkDisabled' }]);
+  });
+
+  it('refuses a peer with an older protocol version (protocolVersion), a handshake carrying its own id (ownId), and everything without HA (haDisabled)', () => {
+    const r = new Rig(HA_FLAGS, standbyPeer);
+    expect(effectsOf(r.step(handshake({ protocolVersion: 0 })), 'replyHandshake')).toEqual([
+      { kind: 'replyHandshake', reply: null, refusal: 'protocolVersion', message: 'peer protocol version 0 is older than 1' },
+    ]);
+    expect(effectsOf(r.step(heartbeat({ protocolVersion: 0 })), 'replyHaHeartbeat')).toMatchObject([{ reply: null, refusal: 'protocolVersion' }]);
+    expect(effectsOf(r.step(handshake({ statestoreId: 'ss-test' })), 'replyHandshake')).toMatchObject([{ reply: null, refusal: 'ownId' }]);
+    const lone = new Rig();
+    expect(lone.step(handshake())).toEqual([{ kind: 'replyHandshake', reply: null, refusal: 'haDisabled', message: 'statestored HA is not enabled (--enable_statestored_ha)' }]);
+    expect(lone.step(heartbeat())).toMatchObject([{ kind: 'replyHaHeartbeat', reply: null, refusal: 'haDisabled' }]);
+  });
+});
+
+describe('haPage', () => {
+  it('shows role, epoch, peer, recovery, pending notifications and the takeover view; undefined without HA', () => {
+    const r = new Rig(HA_FLAGS, activePeer(4));
+    r.register(1, { subscriberId: 'a' }, LOST_ACTIVE);
+    r.until(isHeartbeat, 200);
+    expect(haPage(r.state, r.now)).toEqual({
+      statestore_id: 'ss-test',
+      role: 'standby',
+      is_active: false,
+      active_epoch: 4,
+      in_recovery_mode: false,
+      connected_with_peer: true,
+      peer_id: 'peer',
+      peer_address: 'ss-b:24020',
+      pending_role_notifications: 0,
+      last_role_change_ms: T0,
+      takeover: { peer_state: 'OK', lost_active: 1, subscribers: 1, verdict: 'waitPeerAlive' },
+    });
+    expect(haPage(new Rig().state, T0)).toBeUndefined();
+  });
+});
