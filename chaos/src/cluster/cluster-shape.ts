@@ -84,6 +84,10 @@ export function statestoredFlags(t: TimingFlags, extra: Readonly<Record<string, 
     // heartbeat before its detector gives the statestored up. With the 2 s subscriber timeout of
     // Impala's HA tests, the deadline must be the least one (1 s) to keep that ratio.
     statestore_heartbeat_tcp_timeout_seconds: 1,
+    // Likewise the deadlines of role and catalogd notifications: one lost in a cut link is sent
+    // again a second later, not three (Impala's default), which the convergence bound counts.
+    statestore_update_statestore_tcp_timeout_seconds: 1,
+    statestore_update_catalogd_tcp_timeout_seconds: 1,
     ...extra,
   };
 }

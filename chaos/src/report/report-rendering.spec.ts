@@ -52,7 +52,7 @@ const result: ScenarioResult = {
 
 describe('report rendering', () => {
   it('puts the measured numbers, bound and verdict in the table row', () => {
-    expect(resultCells(result)).toEqual(['kill-active', 'toxiproxy', 'SIGKILL active', '3700 ms', '2100 ms', '-', '-', '- / 6800 ms', '2110 ms', '-', 'FAIL']);
+    expect(resultCells(result)).toEqual(['kill-active', 'toxiproxy', 'SIGKILL active', '3700 ms', '2100 ms', '-', '-', '- / 9400 ms', '2110 ms', '-', 'FAIL']);
     expect(formatResultTable([result]).split('\n')).toHaveLength(3);
   });
 

@@ -26,7 +26,7 @@ describe('README: Impala flags accepted', () => {
 
   it('lists no flag that no daemon accepts', () => {
     const known = new Set([statestoredFlags, catalogdFlags, impaladFlags].flatMap((f) => Object.keys(f.specs)));
-    const metrics = new Set(Object.values(METRIC_DEFINITIONS).map((m) => m.name));
+    const metrics = new Set<string>(Object.values(METRIC_DEFINITIONS).map((m) => m.name));
     expect([...listed].filter((name) => !known.has(name) && !metrics.has(name) && name.includes('_'))).toEqual([]);
   });
 });
