@@ -1,14 +1,4 @@
-import type {
-  CatalogdCandidate,
-  CatalogdDesignationReason,
-  Epoch,
-  HandshakeReply,
-  HandshakeRequest,
-  HaRole,
-  PeerState,
-  RoleChangeReason,
-  TakeoverVerdict,
-} from '@statestore-ha/ha';
+import type { CatalogdCandidate, CatalogdDesignationReason, Epoch, HaEffect, HandshakeReply, HandshakeRequest } from '@statestore-ha/ha';
 import type { DebugActionLabel } from './debug-actions';
 import type { CloseReason, DownMessage, HaHeartbeatReply, HaHeartbeatRequest, HaRefusal, LinkId } from './messages';
 
@@ -31,20 +21,10 @@ export type NodeEffect =
   | { readonly kind: 'sendHaHeartbeat'; readonly seq: number; readonly request: HaHeartbeatRequest }
   | { readonly kind: 'replyHandshake'; readonly reply: HandshakeReply | null; readonly refusal: HaRefusal | null; readonly message: string }
   | { readonly kind: 'replyHaHeartbeat'; readonly reply: HaHeartbeatReply | null; readonly refusal: HaRefusal | null; readonly message: string }
-  // ---- role ----
-  | {
-      readonly kind: 'roleChanged';
-      readonly from: HaRole;
-      readonly to: HaRole;
-      readonly epoch: Epoch;
-      readonly reason: RoleChangeReason;
-      readonly failoverDurationMs: number | null;
-    }
+  // ---- role: the role machine's own reports, passed on as they are (libs/ha) ----
+  | Extract<HaEffect, { kind: 'roleChanged' | 'recoveryModeChanged' | 'peerConnectedChanged' | 'takeoverCheck' }>
   /** Whether this node is active and its active epoch (0 when not): after every change of either. */
   | { readonly kind: 'activeEpochChanged'; readonly isActive: boolean; readonly epoch: Epoch }
-  | { readonly kind: 'recoveryModeChanged'; readonly inRecovery: boolean }
-  | { readonly kind: 'peerConnectedChanged'; readonly connected: boolean; readonly peerId: string | null }
-  | { readonly kind: 'takeoverCheck'; readonly verdict: TakeoverVerdict; readonly peerState: PeerState; readonly failed: number; readonly total: number }
   | { readonly kind: 'networkDisabledChanged'; readonly disabled: boolean }
   // ---- subscribers ----
   | { readonly kind: 'subscriberRegistered'; readonly subscriberId: string; readonly registrationId: string; readonly topics: number; readonly live: number }

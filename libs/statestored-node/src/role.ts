@@ -99,7 +99,7 @@ function carryOut(s: NodeState, fx: HaEffect, now: number, out: NodeEffect[], fo
       return; // read by the caller from feedHa's result
     case 'roleChanged':
       s.lastRoleChangeMs = now;
-      out.push({ kind: 'roleChanged', from: fx.from, to: fx.to, epoch: fx.epoch, reason: fx.reason, failoverDurationMs: fx.failoverDurationMs });
+      out.push(fx);
       // Topics are not replicated between the two (Impala): a new active starts every
       // subscriber from version 0, so subscribers republish and catalogd sends a full catalog.
       if (fx.to === 'active') startOver(s);
@@ -113,15 +113,15 @@ function carryOut(s: NodeState, fx: HaEffect, now: number, out: NodeEffect[], fo
     case 'recoveryModeChanged':
       // Impala's monitor loop calls SendHaHandshake on entering recovery: a new series.
       if (fx.inRecovery) s.handshakeSeriesStarts = true;
-      out.push({ kind: 'recoveryModeChanged', inRecovery: fx.inRecovery });
+      out.push(fx);
       return;
     case 'peerConnectedChanged':
-      out.push({ kind: 'peerConnectedChanged', connected: fx.connected, peerId: fx.peerId });
+      out.push(fx);
       return;
     case 'requestConnState':
       return; // heartbeats read nodeRequestsConnState when they go out
     case 'takeoverCheck':
-      out.push({ kind: 'takeoverCheck', verdict: fx.verdict, peerState: fx.peerState, failed: fx.failed, total: fx.total });
+      out.push(fx);
       return;
     default:
       return assertNever(fx, 'HaEffect');
