@@ -1,7 +1,18 @@
 /** The HA peer link over gRPC: StatestoreHaService's client and server sides. */
-import { connectivityState, credentials, Metadata, type sendUnaryData, type ServerUnaryCall, type ServiceError } from '@grpc/grpc-js';
-import { StatestoreHaServiceClient, type HaHandshakeRequest, type HaHandshakeResponse, type HaHeartbeatRequest, type HaHeartbeatResponse, type StatestoreHaServiceServer } from '@statestore-ha/proto';
-import type { HaAnswer, HaPeerClient, HaPeerHandler, HaRpcResult } from './ha-transport';
+import { connectivityState, credentials, Metadata, type sendUnaryData, type ServerUnaryCall, type ServerWritableStream, type ServiceError } from '@grpc/grpc-js';
+import {
+  CURRENT_PROTOCOL_VERSION,
+  StatestoreHaServiceClient,
+  type HaHandshakeRequest,
+  type HaHandshakeResponse,
+  type HaHeartbeatRequest,
+  type HaHeartbeatResponse,
+  type HaWatchEvent,
+  type HaWatchRequest,
+  type StatestoreHaServiceServer,
+} from '@statestore-ha/proto';
+import { isConnectionRefused } from '@statestore-ha/subscriber';
+import type { HaAnswer, HaPeerClient, HaPeerHandler, HaRpcResult, PeerLink } from './ha-transport';
 import {
   haHeartbeatFromWire,
   haHeartbeatReplyFromWire,
@@ -24,10 +35,18 @@ export interface GrpcHaPeerOptions {
    * peer before it fails; 0 leaves only the RPC deadline (Impala's meaning).
    */
   readonly connTimeoutMs: number;
+  /** This node's statestore_id, named in its watch on the peer (for the peer's logs). */
+  readonly statestoreId: string;
 }
+
+/** How soon a watch that ended is opened again: at once after a live one, then backing off. */
+const WATCH_RETRY_MS = { first: 0, next: 100, max: 1000 };
 
 export class GrpcHaPeerClient implements HaPeerClient {
   private readonly client: StatestoreHaServiceClient;
+  private closed = false;
+  private watchTimer: NodeJS.Timeout | undefined;
+  private watchCall: { cancel(): void } | undefined;
 
   constructor(private readonly o: GrpcHaPeerOptions) {
     this.client = new StatestoreHaServiceClient(o.peerAddress, credentials.createInsecure(), {
@@ -60,7 +79,41 @@ export class GrpcHaPeerClient implements HaPeerClient {
     );
   }
 
+  watch(onLink: (state: PeerLink) => void): void {
+    let retryMs = WATCH_RETRY_MS.first;
+    let last: PeerLink | null = null;
+    const report = (state: PeerLink): void => {
+      if (state !== last) onLink(state);
+      last = state;
+    };
+    const open = (): void => {
+      if (this.closed) return;
+      const call = this.client.statestoreHaWatch({ protocolVersion: CURRENT_PROTOCOL_VERSION, srcStatestoreId: this.o.statestoreId });
+      let over = false;
+      const ended = (state: PeerLink): void => {
+        if (over) return;
+        over = true;
+        report(state);
+        // A live watch that ended is retried at once: that retry is what finds the port closed.
+        const delay = retryMs;
+        retryMs = Math.min(Math.max(WATCH_RETRY_MS.next, retryMs * 2), WATCH_RETRY_MS.max);
+        this.watchTimer = setTimeout(open, delay);
+      };
+      call.on('data', () => {
+        retryMs = WATCH_RETRY_MS.first;
+        report('up');
+      });
+      call.on('error', (err: ServiceError) => ended(isConnectionRefused(err.details ?? '') ? 'refused' : 'down'));
+      call.on('end', () => ended('down'));
+      this.watchCall = call;
+    };
+    open();
+  }
+
   close(): void {
+    this.closed = true;
+    if (this.watchTimer) clearTimeout(this.watchTimer);
+    this.watchCall?.cancel();
     this.client.close();
   }
 
@@ -82,15 +135,32 @@ function failed(err: ServiceError | null): { ok: false; error: string } {
   return { ok: false, error: err ? `${err.code}: ${err.details}` : 'empty reply' };
 }
 
-/** The server side: each call is one event for the node, answered from the step's effects. */
-export function haPeerService(handler: HaPeerHandler): StatestoreHaServiceServer {
-  return {
+/**
+ * The server side: each call is one event for the node, answered from the step's effects. Watches
+ * are held open until `endWatches` (a clean stop ends them, so the peer learns it at once).
+ */
+export function haPeerService(handler: HaPeerHandler, statestoreId: string): { service: StatestoreHaServiceServer; endWatches(): void } {
+  const watches = new Set<ServerWritableStream<HaWatchRequest, HaWatchEvent>>();
+  const service: StatestoreHaServiceServer = {
+    statestoreHaWatch(call: ServerWritableStream<HaWatchRequest, HaWatchEvent>) {
+      watches.add(call);
+      call.on('cancelled', () => watches.delete(call));
+      call.on('close', () => watches.delete(call));
+      call.write({ statestoreId });
+    },
     statestoreHaHandshake(call: ServerUnaryCall<HaHandshakeRequest, HaHandshakeResponse>, cb: sendUnaryData<HaHandshakeResponse>) {
       const r = handshakeRequestFromWire(call.request);
       answer(cb, handler.handshake(r.protocolVersion, r.request), handshakeReplyToWire);
     },
     statestoreHaHeartbeat(call: ServerUnaryCall<HaHeartbeatRequest, HaHeartbeatResponse>, cb: sendUnaryData<HaHeartbeatResponse>) {
       answer(cb, handler.heartbeat(haHeartbeatFromWire(call.request)), haHeartbeatReplyToWire);
+    },
+  };
+  return {
+    service,
+    endWatches: () => {
+      for (const w of watches) w.end();
+      watches.clear();
     },
   };
 }

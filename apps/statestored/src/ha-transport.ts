@@ -9,9 +9,17 @@ import type { HaHeartbeatReply, HaHeartbeatRequest, HandshakeReply, HandshakeReq
 /** An RPC's outcome: the answer, or why there is none (connection refused, deadline, refusal). */
 export type HaRpcResult<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: string };
 
+/** This node's link to the peer's process (StatestoreHaWatch): see the node's `peerLink` event. */
+export type PeerLink = 'up' | 'down' | 'refused';
+
 export interface HaPeerClient {
   handshake(request: HandshakeRequest, done: (r: HaRpcResult<HandshakeReply>) => void): void;
   heartbeat(request: HaHeartbeatRequest, done: (r: HaRpcResult<HaHeartbeatReply>) => void): void;
+  /**
+   * Keeps a watch open on the peer's process until close(), reconnecting whenever it ends, and
+   * reports each change: up (open), down (ended, reset, failed), refused (a connect refused).
+   */
+  watch(onLink: (state: PeerLink) => void): void;
   close(): void;
 }
 

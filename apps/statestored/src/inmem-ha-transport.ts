@@ -3,7 +3,7 @@
  * each other's handlers, each call and its answer one scheduler turn later, so the runners see
  * the same asynchrony as over gRPC. cut()/heal() are here, not on the transport interface.
  */
-import type { HaAnswer, HaPeerClient, HaPeerHandler, HaRpcResult } from './ha-transport';
+import type { HaAnswer, HaPeerClient, HaPeerHandler, HaRpcResult, PeerLink } from './ha-transport';
 
 /** Runs `fn` after the current turn (a fake clock's timer in specs). */
 export type Defer = (fn: () => void) => void;
@@ -11,6 +11,7 @@ export type Defer = (fn: () => void) => void;
 export class InmemHaNetwork {
   private readonly handlers = new Map<string, HaPeerHandler>();
   private readonly down = new Set<string>();
+  private readonly watchers = new Map<string, Array<(state: PeerLink) => void>>();
   private cutNow = false;
 
   constructor(private readonly defer: Defer) {}
@@ -31,6 +32,10 @@ export class InmemHaNetwork {
     return {
       handshake: (req, done) => call((h) => h.handshake(1, req), done),
       heartbeat: (req, done) => call((h) => h.heartbeat(req), done),
+      watch: (onLink) => {
+        this.watchers.set(to, [...(this.watchers.get(to) ?? []), onLink]);
+        this.defer(() => onLink(this.down.has(to) || !this.handlers.has(to) ? (this.cutNow ? 'down' : 'refused') : 'up'));
+      },
       close: () => undefined,
     };
   }
@@ -38,10 +43,16 @@ export class InmemHaNetwork {
   serve(name: string, handler: HaPeerHandler): void {
     this.handlers.set(name, handler);
     this.down.delete(name);
+    for (const w of this.watchers.get(name) ?? []) this.defer(() => w('up'));
   }
 
+  /** The process died: watches on it end (FIN), and reconnecting is refused unless the link is cut. */
   stop(name: string): void {
     this.down.add(name);
+    for (const w of this.watchers.get(name) ?? []) {
+      this.defer(() => w('down'));
+      if (!this.cutNow) this.defer(() => w('refused'));
+    }
   }
 
   cut(): void {

@@ -66,6 +66,7 @@ async function main(): Promise<void> {
         peerAddress: `${flags.state_store_peer_host}:${flags.state_store_peer_ha_port}`,
         rpcTimeoutMs: flags.statestore_ha_client_rpc_timeout_ms,
         connTimeoutMs: flags.statestore_ha_client_rpc_conn_timeout_ms,
+        statestoreId,
       })
     : null;
   const runner = new NodeRunner({ config, seed: randomInt(2 ** 32), peer, metrics, log });
@@ -102,7 +103,8 @@ async function main(): Promise<void> {
   const web = await startWebServer({ host: flags.webserver_interface, port: flags.webserver_port, routes, log });
 
   let haServer: RunningGrpcServer | undefined;
-  if (config.ha) haServer = await startGrpcServer('0.0.0.0', flags.state_store_ha_port, [[StatestoreHaServiceService, haPeerService(runner)]]);
+  const haService = haPeerService(runner, statestoreId);
+  if (config.ha) haServer = await startGrpcServer('0.0.0.0', flags.state_store_ha_port, [[StatestoreHaServiceService, haService.service]]);
   runner.start();
   await runner.settled();
   const grpc = await startGrpcServer('0.0.0.0', flags.state_store_port, [
@@ -111,7 +113,7 @@ async function main(): Promise<void> {
   serving = true;
   log.info({ statestoreId, grpcPort: grpc.port, webPort: web.port, ha: flags.enable_statestored_ha }, 'statestored started');
 
-  installShutdown(log, [() => runner.stop(), () => grpc.shutdown(2000), () => haServer?.shutdown(1000), () => web.close()]);
+  installShutdown(log, [() => runner.stop(), () => haService.endWatches(), () => grpc.shutdown(2000), () => haServer?.shutdown(1000), () => web.close()]);
 }
 
 main().catch((err: unknown) => {

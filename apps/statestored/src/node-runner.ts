@@ -95,6 +95,10 @@ export class NodeRunner implements HaPeerHandler {
     this.node = started.state;
     this.carryOutAll(started.effects);
     this.afterStep();
+    this.o.peer?.watch((state) => {
+      this.o.log[state === 'refused' ? 'warn' : 'info']({ state }, 'link to the peer statestored');
+      this.feed({ kind: 'peerLink', state });
+    });
   }
 
   /** Resolves once the role is settled (Impala opens the subscriber port then). */

@@ -52,6 +52,7 @@ const CONN_STATES: ReadonlyMap<ConnState, PureConnState> = new Map([
   [ConnState.CONN_STATE_OK, 'OK'],
   [ConnState.CONN_STATE_FAILED, 'FAILED'],
   [ConnState.CONN_STATE_UNKNOWN, 'UNKNOWN'],
+  [ConnState.CONN_STATE_REFUSED, 'REFUSED'],
 ]);
 
 /** A subscriber's message; undefined for an empty one (no `kind`). */
@@ -81,6 +82,8 @@ export function upFromWire(m: SubscriberMessage): UpMessage | undefined {
       return { kind: 'catalogd', catalogdVersion: k.value.catalogdVersion, skipped: k.value.skipped };
     case 'unregister':
       return { kind: 'unregister' };
+    case 'connState':
+      return { kind: 'connState', connState: CONN_STATES.get(k.value.statestoreConnState) ?? 'UNKNOWN', highestEpochSeen: k.value.highestEpochSeen };
   }
 }
 

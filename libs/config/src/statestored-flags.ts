@@ -59,6 +59,11 @@ const haSpecs = {
     'Deadline (s) of one role notification (UpdateStatestoredRole) to a subscriber: unanswered this long, it counts as failed and is resent.',
   ),
   update_statestore_rpc_resend_interval_ms: millisFlag(100, 'Period (ms) at which a new active resends role notifications that failed.'),
+  // Ours: Impala always waits out statestore_peer_timeout_seconds.
+  statestore_ha_takeover_on_crash_evidence: boolFlag(
+    true,
+    "Take over at once, without waiting out statestore_peer_timeout_seconds, when the active's process is provably gone: this statestored's link to it ended and reconnecting is refused, and so say more than half of the subscribers (REFUSED). Partitions and reset links still wait for the timeout.",
+  ),
 };
 
 const subscriberHandlingSpecs = {

@@ -1,7 +1,12 @@
 import type { PeerState } from './failure-detector';
 
-/** Impala's TStatestoreConnState: a subscriber's view of its link to the OTHER statestored. */
-export type ConnState = 'OK' | 'FAILED' | 'UNKNOWN';
+/**
+ * Impala's TStatestoreConnState: a subscriber's view of its link to the OTHER statestored. Beyond
+ * Impala, REFUSED: that link ended and reconnecting is refused (nobody listens on the port: the
+ * process is gone). It counts as FAILED for Impala's rule and is the subscribers' half of the
+ * crash evidence that lets a standby take over without waiting out its timeout.
+ */
+export type ConnState = 'OK' | 'FAILED' | 'UNKNOWN' | 'REFUSED';
 
 /**
  * What a subscriber reports to the standby about the other statestored, from its detector on that

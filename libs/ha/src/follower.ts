@@ -39,6 +39,11 @@ export interface StatestoreView {
   readonly role: 'active' | 'standby' | 'unknown';
   readonly epoch: Epoch;
   readonly detector: TimeoutDetector;
+  /**
+   * Beyond Impala: the link to it is down and reconnecting was refused (nobody listens on its
+   * port). Reported as REFUSED, the subscribers' half of the crash evidence.
+   */
+  readonly refused: boolean;
 }
 
 /** Counters the runner turns into metrics (names in libs/metrics). */
@@ -73,6 +78,8 @@ export type FollowerEvent =
     }
   /** The link to statestored `index` closed or registration failed. */
   | { readonly kind: 'linkDown'; readonly index: StatestoreIndex }
+  /** A connect to statestored `index` was refused (ECONNREFUSED) while its link was down. */
+  | { readonly kind: 'connectRefused'; readonly index: StatestoreIndex }
   /** A Heartbeat; the step answers with `replyHeartbeat`. */
   | { readonly kind: 'heartbeat'; readonly index: StatestoreIndex; readonly requestConnState: boolean }
   /** An UpdateStatestoredRole / RoleNotification; answered with `answerRoleNotification`. */
@@ -106,7 +113,13 @@ export type FollowerEffect =
   | { readonly kind: 'answerRoleNotification'; readonly index: StatestoreIndex; readonly outcome: FollowerOutcome; readonly highestEpochSeen: Epoch }
   | { readonly kind: 'answerTopicUpdate'; readonly index: StatestoreIndex; readonly outcome: FollowerOutcome; readonly highestEpochSeen: Epoch }
   /** A registration reply claimed active under an epoch older than one seen: not followed. */
-  | { readonly kind: 'staleRegistration'; readonly index: StatestoreIndex; readonly epoch: Epoch; readonly highestEpochSeen: Epoch };
+  | { readonly kind: 'staleRegistration'; readonly index: StatestoreIndex; readonly epoch: Epoch; readonly highestEpochSeen: Epoch }
+  /**
+   * What this subscriber reports about statestored `about` changed from OK/FAILED to REFUSED or
+   * back: tell the other statestored now, not at its next heartbeat, so a crash is taken over from
+   * in milliseconds (Impala only answers when asked).
+   */
+  | { readonly kind: 'reportChanged'; readonly about: StatestoreIndex; readonly connState: ConnState };
 
 export interface FollowerStepped {
   readonly state: FollowerState;
@@ -132,6 +145,7 @@ export function initialFollowerState(config: FollowerConfig, startedAtMs: number
     role: 'unknown',
     epoch: NO_EPOCH,
     detector: timeoutDetector(config.subscriberTimeoutMs, startedAtMs),
+    refused: false,
   };
   return {
     config,
@@ -165,6 +179,8 @@ export function statestorePeerState(s: FollowerState, index: StatestoreIndex, no
 
 /** The statestore_conn_state this subscriber reports about statestored `index`. */
 export function connStateOf(s: FollowerState, index: StatestoreIndex, nowMs: number): ConnState {
+  const stub = s.stubs[index];
+  if (stub.refused && !stub.connected) return 'REFUSED';
   return connStateFromPeerState(statestorePeerState(s, index, nowMs));
 }
 
@@ -184,7 +200,9 @@ function dispatch(s: FollowerState, ev: FollowerEvent, now: number, fx: Follower
     case 'registered':
       return onRegistered(s, ev, now, fx);
     case 'linkDown':
-      return withStub(s, ev.index, { connected: false });
+      return setRefused(withStub(s, ev.index, { connected: false }), ev.index, false, now, fx);
+    case 'connectRefused':
+      return s.stubs[ev.index].connected ? s : setRefused(s, ev.index, true, now, fx);
     case 'heartbeat': {
       const t = withStub(s, ev.index, { detector: recordHeartbeatAt(s.stubs[ev.index].detector, now) });
       const connState = ev.requestConnState && t.config.haEnabled ? connStateOf(t, other(ev.index), now) : null;
@@ -210,7 +228,8 @@ function onRegistered(
   const restarted = before.statestoreId !== ev.statestoreId;
   // A registration reply is a sign of life. A new statestore_id is a restarted process: what
   // the old one claimed no longer describes it.
-  let t = withStub(s, ev.index, {
+  let t = setRefused(s, ev.index, false, now, fx);
+  t = withStub(t, ev.index, {
     statestoreId: ev.statestoreId,
     connected: true,
     role: restarted ? 'unknown' : before.role,
@@ -328,6 +347,14 @@ function follow(s: FollowerState, to: StatestoreIndex | null, now: number, fx: F
     graceUntilMs: failover ? now + s.config.recoveryGracePeriodMs : s.graceUntilMs,
     counters: { ...s.counters, activeChanges: s.counters.activeChanges + 1 },
   };
+}
+
+/** Flips the refused flag of statestored `index`, reporting the change of what we say about it. */
+function setRefused(s: FollowerState, index: StatestoreIndex, refused: boolean, now: number, fx: FollowerEffect[]): FollowerState {
+  if (s.stubs[index].refused === refused) return s;
+  const t = withStub(s, index, { refused });
+  if (t.config.haEnabled) fx.push({ kind: 'reportChanged', about: index, connState: connStateOf(t, index, now) });
+  return t;
 }
 
 function bumpStale(s: FollowerState): FollowerState {

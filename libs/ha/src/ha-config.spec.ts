@@ -8,6 +8,7 @@ const flags: StatestoreHaFlags = {
   statestore_ha_heartbeat_monitoring_frequency_ms: 1000,
   statestore_peer_timeout_seconds: 30,
   statestore_max_missed_heartbeats: 10,
+  statestore_ha_takeover_on_crash_evidence: true,
 };
 
 describe('haConfigFromFlags', () => {

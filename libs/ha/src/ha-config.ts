@@ -40,6 +40,16 @@ export interface HaConfig {
    * so the simulator and the chaos harness can prove they catch the resulting split brain.
    */
   readonly skipMajorityCheck: boolean;
+  /**
+   * --statestore_ha_takeover_on_crash_evidence (ours): take over at once when this node's link to
+   * the active was refused and a majority of subscribers report REFUSED (takeover-rule.ts).
+   */
+  readonly crashEvidenceTakeover: boolean;
+  /**
+   * A deliberate bug, set only by the node's test seam: a link that merely went down (a reset, a
+   * partition) and subscribers that merely lost the active count as crash evidence.
+   */
+  readonly trustResetAsCrashEvidence: boolean;
 }
 
 /** The statestored flags the role machine depends on, spelled as Impala spells them. */
@@ -51,6 +61,7 @@ export interface StatestoreHaFlags {
   readonly statestore_ha_heartbeat_monitoring_frequency_ms: number;
   readonly statestore_peer_timeout_seconds: number;
   readonly statestore_max_missed_heartbeats: number;
+  readonly statestore_ha_takeover_on_crash_evidence: boolean;
 }
 
 /** Who this node is: its id and the two HA addresses of the pair. */
@@ -65,9 +76,12 @@ export interface HaIdentity {
 /** Test hooks that no flag of the table sets (see HaConfig.skipMajorityCheck). */
 export interface UnsafeHaOptions {
   readonly skipMajorityCheck: boolean;
+  readonly trustResetAsCrashEvidence: boolean;
 }
 
-export function haConfigFromFlags(flags: StatestoreHaFlags, who: HaIdentity, unsafe: UnsafeHaOptions = { skipMajorityCheck: false }): HaConfig {
+const SAFE: UnsafeHaOptions = { skipMajorityCheck: false, trustResetAsCrashEvidence: false };
+
+export function haConfigFromFlags(flags: StatestoreHaFlags, who: HaIdentity, unsafe: UnsafeHaOptions = SAFE): HaConfig {
   const attempts = flags.statestore_peer_cnxn_attempts;
   return {
     statestoreId: who.statestoreId,
@@ -85,5 +99,7 @@ export function haConfigFromFlags(flags: StatestoreHaFlags, who: HaIdentity, uns
     peerMaxMissedHeartbeats: flags.statestore_max_missed_heartbeats,
     maxReceivedHeartbeatsInActive: 10,
     skipMajorityCheck: unsafe.skipMajorityCheck,
+    crashEvidenceTakeover: flags.statestore_ha_takeover_on_crash_evidence,
+    trustResetAsCrashEvidence: unsafe.trustResetAsCrashEvidence,
   };
 }

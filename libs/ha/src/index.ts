@@ -38,6 +38,7 @@ export type {
   RoleChangeReason,
   HandshakeRequest,
   HandshakeReply,
+  PeerLinkState,
 } from './role-machine';
 
 /** Flags -> HaConfig (Impala's flag names). */
@@ -103,7 +104,7 @@ export {
 } from './failure-detector';
 export type { PeerState, MissedHeartbeatDetector, TimeoutDetector } from './failure-detector';
 
-export { majorityLostActive, countLostActive, takeoverVerdict } from './takeover-rule';
+export { majorityLostActive, countLostActive, crashEvidence, takeoverVerdict } from './takeover-rule';
 export type { LostActiveCount, TakeoverVerdict } from './takeover-rule';
 
 export { receiverIsActive, hasPriorityOver } from './handshake-decision';

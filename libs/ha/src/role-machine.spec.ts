@@ -10,6 +10,8 @@ const config = (over: Partial<HaConfig> = {}): HaConfig => ({
   peerCnxnAttempts: 3,
   peerCnxnRetryIntervalMs: 100,
   monitoringFrequencyMs: 100,
+  crashEvidenceTakeover: true,
+  trustResetAsCrashEvidence: false,
   peerTimeoutMs: 1000,
   peerMaxMissedHeartbeats: 4,
   maxReceivedHeartbeatsInActive: 10,

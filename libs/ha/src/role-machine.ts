@@ -36,7 +36,7 @@ import {
 } from './failure-detector';
 import { receiverIsActive, type HandshakeParty } from './handshake-decision';
 import type { HaConfig } from './ha-config';
-import { countLostActive, takeoverVerdict, type LostActiveCount, type TakeoverVerdict } from './takeover-rule';
+import { countLostActive, crashEvidence, takeoverVerdict, type LostActiveCount, type TakeoverVerdict } from './takeover-rule';
 
 /**
  * `starting`: the startup handshake is under way (Impala: before InitStatestoreHa returns).
@@ -60,7 +60,9 @@ export type RoleChangeReason =
   /** The peer failed and no subscriber is left (recovery mode). */
   | 'peerLostNoSubscribers'
   /** A recovering node received an HA heartbeat from the active: it is its standby again. */
-  | 'peerHeartbeat';
+  | 'peerHeartbeat'
+  /** Beyond Impala: conclusive evidence the active's process is gone (takeover-rule.ts crashEvidence). */
+  | 'crashEvidence';
 
 /** What a node sends in a handshake request (proto HaHandshakeRequest). */
 export interface HandshakeRequest {
@@ -119,7 +121,16 @@ export type HaEvent =
    */
   | { readonly kind: 'subscriberEpoch'; readonly subscriberId: string; readonly highestEpochSeen: Epoch }
   /** Impala's DISABLE_STATESTORE_NETWORK debug action (SetStatestoreDebugAction). */
-  | { readonly kind: 'networkDisabled'; readonly disabled: boolean };
+  | { readonly kind: 'networkDisabled'; readonly disabled: boolean }
+  /**
+   * This node's own link to the peer's HA port (beyond Impala): `up` (connected), `down` (it ended,
+   * or a connect failed any other way: reset, timeout) or `refused` (a connect was refused: nobody
+   * listens there). Only `refused` is crash evidence; anything heard from the peer clears it.
+   */
+  | { readonly kind: 'peerLink'; readonly state: PeerLinkState };
+
+/** See the `peerLink` event. */
+export type PeerLinkState = 'unknown' | 'up' | 'down' | 'refused';
 
 export type HaEffect =
   | { readonly kind: 'sendHandshake'; readonly seq: number; readonly request: HandshakeRequest }
@@ -217,6 +228,8 @@ export interface HaState {
   readonly subscribers: Map<string, ConnState>;
   readonly networkDisabled: boolean;
   readonly lastVerdict: TakeoverVerdict | null;
+  /** This node's own link to the peer's HA port (the `peerLink` event). */
+  readonly peerLink: PeerLinkState;
 }
 
 // ---- queries -------------------------------------------------------------------------------
@@ -295,6 +308,7 @@ export function startHa(config: HaConfig, nowMs: number, remembered: Epoch = NO_
     subscribers: new Map(),
     networkDisabled: false,
     lastVerdict: null,
+    peerLink: 'unknown',
   };
   const fx: HaEffect[] = [];
   if (config.peerCnxnAttempts === 0) return { state: becomeActive(s, nowMs, 'noPeerAnswered', fx), effects: fx };
@@ -344,12 +358,17 @@ function dispatch(s: HaState, ev: HaEvent, now: number, fx: HaEffect[]): HaState
       s.subscribers.delete(ev.subscriberId);
       return s;
     case 'subscriberConnState':
-      if (s.subscribers.has(ev.subscriberId)) s.subscribers.set(ev.subscriberId, ev.connState);
-      return s;
+      if (!s.subscribers.has(ev.subscriberId)) return s;
+      s.subscribers.set(ev.subscriberId, ev.connState);
+      return ev.connState === 'REFUSED' ? checkCrashEvidence(s, now, fx) : s;
     case 'subscriberEpoch':
       return learnEpoch(s, ev.highestEpochSeen, true, now, fx);
     case 'networkDisabled':
       return { ...s, networkDisabled: ev.disabled };
+    case 'peerLink':
+      // Evidence is judged the moment it is complete: waiting for the monitoring tick would
+      // spend up to statestore_ha_heartbeat_monitoring_frequency_ms of a sub-second failover.
+      return checkCrashEvidence({ ...s, peerLink: ev.state }, now, fx);
     default:
       return assertNever(ev, 'HaEvent');
   }
@@ -557,7 +576,7 @@ function standbyMonitor(s: HaState, now: number, fx: HaEffect[]): HaState {
   const peerState = timeoutState(t.peerTimeout, now);
   if (peerState === 'FAILED' && t.foundPeer) t = setFoundPeer({ ...t, peerLost: true }, false, fx);
   const lost = countLostActive(t.subscribers);
-  const verdict = takeoverVerdict(peerState, lost, t.config.skipMajorityCheck);
+  const verdict = takeoverVerdict(peerState, lost, t.config.skipMajorityCheck, hasCrashEvidence(t, lost));
   if (verdict !== t.lastVerdict) {
     fx.push({ kind: 'takeoverCheck', verdict, peerState, failed: lost.failed, total: lost.total });
     t = { ...t, lastVerdict: verdict };
@@ -565,6 +584,8 @@ function standbyMonitor(s: HaState, now: number, fx: HaEffect[]): HaState {
   switch (verdict) {
     case 'takeOver':
       return becomeActive(t, now, 'takeover', fx);
+    case 'takeOverOnCrash':
+      return becomeActive(t, now, 'crashEvidence', fx);
     case 'enterRecovery':
       return t.role === 'standby' ? enterRecovery(t, 'peerLostNoSubscribers', fx) : t;
     case 'waitPeerAlive':
@@ -573,6 +594,21 @@ function standbyMonitor(s: HaState, now: number, fx: HaEffect[]): HaState {
     default:
       return assertNever(verdict, 'TakeoverVerdict');
   }
+}
+
+/** Crash evidence complete on a standby or recovering node, with statestore_ha_takeover_on_crash_evidence on. */
+function hasCrashEvidence(s: HaState, lost: LostActiveCount): boolean {
+  if (!s.config.crashEvidenceTakeover || (s.role !== 'standby' && s.role !== 'recovery')) return false;
+  if (s.config.trustResetAsCrashEvidence) return (s.peerLink === 'down' || s.peerLink === 'refused') && crashEvidence(true, { ...lost, refused: lost.failed });
+  return crashEvidence(s.peerLink === 'refused', lost);
+}
+
+/** The fast path: take over the moment the crash evidence is complete. */
+function checkCrashEvidence(s: HaState, now: number, fx: HaEffect[]): HaState {
+  const lost = countLostActive(s.subscribers);
+  if (!hasCrashEvidence(s, lost)) return s;
+  fx.push({ kind: 'takeoverCheck', verdict: 'takeOverOnCrash', peerState: timeoutState(s.peerTimeout, now), failed: lost.failed, total: lost.total });
+  return becomeActive({ ...s, lastVerdict: 'takeOverOnCrash' }, now, 'crashEvidence', fx);
 }
 
 // ---- epochs and transitions ----------------------------------------------------------------
@@ -603,6 +639,8 @@ function touchPeer(s: HaState, peerId: string, now: number): HaState {
   return {
     ...s,
     peerId,
+    // The peer just spoke: whatever refused a connect, it is not the evidence of a crash.
+    peerLink: s.peerLink === 'refused' ? 'up' : s.peerLink,
     peerLastContactMs: s.peerLastContactMs === null ? now : Math.max(s.peerLastContactMs, now),
     peerTimeout: recordHeartbeatAt(s.peerTimeout, now),
   };
@@ -633,7 +671,7 @@ function changeRole(s: HaState, to: HaRole, reason: RoleChangeReason, fx: HaEffe
 
 function becomeActive(s: HaState, now: number, reason: RoleChangeReason, fx: HaEffect[]): HaState {
   const epoch = nextEpoch(s.highestEpochSeen, now, s.config.epochSlot);
-  const failover = reason === 'takeover' && s.peerLastContactMs !== null ? now - s.peerLastContactMs : null;
+  const failover = (reason === 'takeover' || reason === 'crashEvidence') && s.peerLastContactMs !== null ? now - s.peerLastContactMs : null;
   let t: HaState = {
     ...s,
     epoch,

@@ -35,6 +35,7 @@ import {
   type HaEffect,
   type HaEvent,
   type HaState,
+  type PeerLinkState,
 } from './role-machine';
 
 interface Node {
@@ -60,6 +61,7 @@ export class ScenarioEnv {
     max_missed: '10',
     by_address: 'false',
     skip_majority: 'false',
+    crash_evidence: 'true',
   };
 
   /** Runs one command line; returns the output lines (never empty: "ok"). */
@@ -98,6 +100,10 @@ export class ScenarioEnv {
         break;
       case 'sub-epoch':
         this.feed(need(args.pos[0], 'node'), { kind: 'subscriberEpoch', subscriberId: need(args.pos[1], 'subscriber'), highestEpochSeen: num(need(args.pos[2], 'epoch')) });
+        break;
+      case 'peer-link':
+        // This node's own link to the peer's HA port: up, down (ended, reset, timed out) or refused.
+        this.feed(need(args.pos[0], 'node'), { kind: 'peerLink', state: need(args.pos[1], 'state') as PeerLinkState });
         break;
       case 'network':
         this.feed(need(args.pos[0], 'node'), { kind: 'networkDisabled', disabled: args.pos[1] === 'off' });
@@ -158,6 +164,8 @@ export class ScenarioEnv {
       peerMaxMissedHeartbeats: num(need(f['max_missed'], 'max_missed')),
       maxReceivedHeartbeatsInActive: 10,
       skipMajorityCheck: f['skip_majority'] === 'true',
+      crashEvidenceTakeover: f['crash_evidence'] === 'true',
+      trustResetAsCrashEvidence: false,
     };
     const st = startHa(config, this.now);
     const node: Node = { name, state: st.state, up: true, haHeartbeatsSent: 0 };
@@ -275,6 +283,9 @@ export class ScenarioEnv {
       case 'link-down':
         ev = { kind: 'linkDown', index };
         break;
+      case 'connect-refused':
+        ev = { kind: 'connectRefused', index };
+        break;
       default:
         throw new Error(`unknown follower event ${what}`);
     }
@@ -363,6 +374,8 @@ function describeFollower(fx: FollowerEffect): string {
       return `answerTopicUpdate to=${fx.index} ${fx.outcome}`;
     case 'staleRegistration':
       return `staleRegistration from=${fx.index} epoch=${fx.epoch} highest=${fx.highestEpochSeen}`;
+    case 'reportChanged':
+      return `reportChanged about=${fx.about} conn-state=${fx.connState}`;
   }
 }
 

@@ -24,6 +24,7 @@ export type {
   CatalogdNotificationResponse,
   GetProtocolVersionRequest,
   GetProtocolVersionResponse,
+  ConnStateReport,
   Heartbeat,
   HeartbeatResponse,
   Publish,
@@ -45,6 +46,8 @@ export type {
   HaHandshakeResponse,
   HaHeartbeatRequest,
   HaHeartbeatResponse,
+  HaWatchRequest,
+  HaWatchEvent,
 } from './gen/statestore/v1/statestore_ha_service';
 
 /** The protocol version this implementation speaks (Impala: StatestoreServiceVersion::V2). */

@@ -80,11 +80,12 @@ describe('cluster simulator, deterministic cases', () => {
     expect(ss1[ss1.length - 1]).toMatch(/active=catalogd2/);
   });
 
-  it('a statestored in recovery takes over once restarted subscribers report its dead peer FAILED', () => {
+  it('a statestored in recovery takes over once restarted subscribers report its dead peer gone', () => {
     // Every subscriber dies, then the standby: the active has lost its peer and has no
     // subscriber left, so it enters recovery mode (Impala). The subscribers come back; the peer
-    // never does. They have never reached ss2, so only the start-seeded detector lets them
-    // report it FAILED, and only that lets ss1 leave recovery by the takeover rule.
+    // never does. Nobody listens on ss2's port, so their connects to it are refused and they
+    // report it REFUSED, as ss1's own watch finds it: crash evidence lets ss1 leave recovery at
+    // once (without it, the start-seeded detector would report FAILED after the timeout).
     const subs = ['catalogd1', 'catalogd2', 'impalad1'];
     const r = runSimulation({
       seed: 7,
@@ -101,7 +102,7 @@ describe('cluster simulator, deterministic cases', () => {
     });
     expect(r.failure).toBeNull();
     expect(r.decisions).toContainEqual(expect.stringMatching(/ss1#0 role active->recovery .*peerLostNoSubscribers/));
-    expect(r.decisions).toContainEqual(expect.stringMatching(/ss1#0 role recovery->active .*takeover/));
+    expect(r.decisions).toContainEqual(expect.stringMatching(/ss1#0 role recovery->active .*crashEvidence/));
   });
 
   it('with the skipMajorityCheck mutation the peer-link cut alone causes a takeover and the checker FAILS', () => {

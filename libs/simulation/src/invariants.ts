@@ -15,6 +15,21 @@
 import { compareEpochs } from '@statestore-ha/ha';
 import { History, MonotonicPerObserver, UniqueOwner, formatViolation, type HistoryEvent, type Violation } from '@statestore-ha/testing';
 
+/** A takeover as the simulator saw it happen (sim-statestored.ts). */
+export interface TakeoverSeen {
+  readonly t: number;
+  readonly node: string;
+  readonly reason: 'takeover' | 'crashEvidence';
+  readonly peerSilentMs: number | null;
+  readonly peerTimeoutMs: number;
+  readonly failed: number;
+  readonly refused: number;
+  readonly total: number;
+  /** The node's own link to the peer, as the network last reported it. */
+  readonly peerLink: string;
+  readonly mutated: boolean;
+}
+
 export interface AcceptData {
   readonly epoch: number;
   /** statestore_id of the sender (an incarnation of ss1 or ss2). */
@@ -53,14 +68,27 @@ export class InvariantChecker {
     this.history.record(t, observer, kind, { text });
   }
 
-  takeover(t: number, node: string, peerSilentMs: number | null, peerTimeoutMs: number, failed: number, total: number, mutated: boolean): void {
-    const ev = this.history.record(t, node, 'takeover', { text: `peer silent ${peerSilentMs ?? 'never heard'} ms, lost-active ${failed}/${total}` });
-    if (peerSilentMs !== null && peerSilentMs <= peerTimeoutMs) {
-      this.failWith(ev, `takeover while the peer was heard ${peerSilentMs} ms ago (timeout ${peerTimeoutMs} ms)`);
+  /**
+   * A takeover, judged from what the network delivered. By Impala's rule: the peer silent longer
+   * than the timeout and a majority of FAILED (or REFUSED) reports. By crash evidence: the node's
+   * own link to the peer refused and a majority of REFUSED reports; the network refuses a connect
+   * only to a node that is down, so the evidence cannot be faked by a partition or a reset.
+   */
+  takeover(e: TakeoverSeen): void {
+    const ev = this.history.record(e.t, e.node, 'takeover', {
+      text: `${e.reason}: peer silent ${e.peerSilentMs ?? 'never heard'} ms, peer link ${e.peerLink}, lost-active ${e.failed}/${e.total} (refused ${e.refused})`,
+    });
+    const majority = (n: number): boolean => n > 0 && n > Math.floor(e.total / 2);
+    const mutation = e.mutated ? ' (a node mutation)' : '';
+    if (e.reason === 'crashEvidence') {
+      if (e.peerLink !== 'refused') this.failWith(ev, `takeover on crash evidence while the link to the peer was ${e.peerLink}, not refused${mutation}`);
+      if (!majority(e.refused)) this.failWith(ev, `takeover on crash evidence without a majority of subscribers refused: ${e.refused}/${e.total}${mutation}`);
+      return;
     }
-    if (!(failed > 0 && failed > Math.floor(total / 2))) {
-      this.failWith(ev, `takeover without a majority of subscribers losing the active: ${failed}/${total}${mutated ? ' (skipMajorityCheck mutation)' : ''}`);
+    if (e.peerSilentMs !== null && e.peerSilentMs <= e.peerTimeoutMs) {
+      this.failWith(ev, `takeover while the peer was heard ${e.peerSilentMs} ms ago (timeout ${e.peerTimeoutMs} ms)`);
     }
+    if (!majority(e.failed)) this.failWith(ev, `takeover without a majority of subscribers losing the active: ${e.failed}/${e.total}${mutation}`);
   }
 
   /** For convergence failures, found by the cluster. */

@@ -9,6 +9,7 @@ import { formatSweep, sweepSeeds } from './seed-sweep';
 const CASES: ReadonlyArray<{ mutation: NodeMutation; broken: string; caughtAs: RegExp }> = [
   { mutation: 'skipMajorityCheck', broken: 'the takeover rule trusts the peer detector alone', caughtAs: /takeover without a majority of subscribers losing the active/ },
   { mutation: 'ignoreNewerEpochs', broken: 'the fence: an active ignores subscribers that saw a newer epoch', caughtAs: /2 active statestoreds/ },
+  { mutation: 'trustResetLinks', broken: 'crash evidence from a link that merely went down', caughtAs: /takeover on crash evidence (while the link to the peer was down|without a majority of subscribers refused)/ },
 ];
 
 describe.each(CASES)('the $mutation mutation ($broken)', ({ mutation, caughtAs }) => {

@@ -17,4 +17,11 @@ export type SimMessage =
   | { readonly t: 'up'; readonly stream: number; readonly msg: UpMessage }
   | { readonly t: 'down'; readonly stream: number; readonly msg: DownMessage }
   /** Either side ended the stream (a status, a cancel, or the kernel's FIN of a dead process). */
-  | { readonly t: 'closed'; readonly stream: number };
+  | { readonly t: 'closed'; readonly stream: number }
+  // statestored -> statestored: the watch on the peer's process (StatestoreHaWatch), its keepalive
+  // pings, and its end (the kernel's FIN when the watched process dies)
+  | { readonly t: 'watch' }
+  | { readonly t: 'watching' }
+  | { readonly t: 'watchPing' }
+  | { readonly t: 'watchPong' }
+  | { readonly t: 'watchEnded' };

@@ -49,6 +49,15 @@ export abstract class SimProcess {
     this.net.send(this.name, to, msg);
   }
 
+  /**
+   * Opens a connection with `msg` as its first message: refused at once (a millisecond later) when
+   * nobody listens at `to` (SimNetwork.refuses), else sent like any message.
+   */
+  protected connect(to: string, msg: SimMessage, onRefused: () => void): void {
+    if (this.net.refuses(this.name, to)) this.after(1, onRefused);
+    else this.send(to, msg);
+  }
+
   start(): void {
     this.boot();
   }

@@ -4,7 +4,7 @@
  * subscriber streams in, effects out onto the simulated network. No decision is made here; the
  * only state of its own is what the invariant checker needs to see from outside the node.
  */
-import type { ConnState } from '@statestore-ha/ha';
+import type { ConnState, PeerLinkState } from '@statestore-ha/ha';
 import {
   activeEpochOf,
   designatedCatalogd,
@@ -31,6 +31,12 @@ import type { SimConfig } from './sim-config';
 import type { SimMessage } from './sim-messages';
 import { SimProcess } from './sim-process';
 
+/** The watch's keepalive (grpc-ha-transport.ts: pings every second, 1 s to answer), scaled like the flags. */
+const WATCH_PING_MS = 250;
+const WATCH_KEEPALIVE_TIMEOUT_MS = 600;
+const WATCH_RETRY_MS = 100;
+const WATCH_CONNECT_TIMEOUT_MS = 500;
+
 interface StreamRef {
   readonly subscriber: string;
   readonly stream: number;
@@ -46,6 +52,8 @@ export class SimStatestored extends SimProcess {
   /** What the simulator saw delivered, for the takeover check (not the node's own table). */
   private deliveredReports = new Map<string, ConnState>();
   private lastPeerContactMs: number | null = null;
+  /** The watch on the peer's process (StatestoreHaWatch), as its edge keeps it. */
+  private watch: { state: PeerLinkState; open: boolean; lastPongMs: number; attempt: number } = { state: 'unknown', open: false, lastPongMs: 0, attempt: 0 };
 
   constructor(
     name: string,
@@ -95,9 +103,16 @@ export class SimStatestored extends SimProcess {
   }
 
   override crash(): void {
-    // The kernel ends a killed process's streams: every subscriber it can still reach sees FIN.
+    // The kernel ends a killed process's streams: every subscriber it can still reach sees FIN,
+    // and so does the peer's watch on it.
     for (const { subscriber, stream } of this.streams.values()) this.send(subscriber, { t: 'closed', stream });
+    this.send(this.peer, { t: 'watchEnded' });
     super.crash();
+  }
+
+  /** The node's own link to its peer as the network last told it (for the takeover check). */
+  peerLinkState(): PeerLinkState {
+    return this.watch.state;
   }
 
   protected boot(): void {
@@ -107,11 +122,46 @@ export class SimStatestored extends SimProcess {
     this.lastPeerContactMs = null;
     this.timer = null;
     this.timerAt = Infinity;
+    this.watch = { state: 'unknown', open: false, lastPongMs: 0, attempt: 0 };
     const config = nodeConfigFromFlags(this.config.statestored, { statestoreId: this.statestoreId, selfHaAddress: `${this.name}:24020`, peerHaAddress: `${this.peer}:24020` }, this.mutations);
     const started = startNode(config, this.clock.now(), this.seedOf(this.life));
     this.node = started.state;
     this.carryOut(started.effects);
     this.arm();
+    this.openWatch();
+    this.every(WATCH_PING_MS, () => this.pingWatch());
+  }
+
+  // ---- the watch on the peer (grpc-ha-transport.ts's watch, its keepalive included) ---------
+
+  private openWatch(): void {
+    const attempt = ++this.watch.attempt;
+    this.watch.open = false;
+    this.connect(this.peer, { t: 'watch' }, () => {
+      this.reportLink('refused');
+      this.after(WATCH_RETRY_MS, () => this.openWatch());
+    });
+    // No answer (a cut path, a paused peer): try again, as a connect times out.
+    this.after(WATCH_CONNECT_TIMEOUT_MS, () => {
+      if (this.watch.attempt === attempt && !this.watch.open) this.openWatch();
+    });
+  }
+
+  private pingWatch(): void {
+    if (!this.watch.open) return;
+    if (this.clock.now() - this.watch.lastPongMs > WATCH_KEEPALIVE_TIMEOUT_MS) {
+      // Keepalive: a watch that stopped answering is dead; reconnecting will tell why.
+      this.reportLink('down');
+      this.openWatch();
+      return;
+    }
+    this.send(this.peer, { t: 'watchPing' });
+  }
+
+  private reportLink(state: Exclude<PeerLinkState, 'unknown'>): void {
+    if (this.watch.state === state) return;
+    this.watch.state = state;
+    this.feed({ kind: 'peerLink', state });
   }
 
   private feed(ev: NodeEvent): readonly NodeEffect[] {
@@ -161,7 +211,7 @@ export class SimStatestored extends SimProcess {
           break;
         case 'roleChanged':
           this.checker.note(now, this.statestoreId, 'role', `${fx.from}->${fx.to} epoch=${fx.epoch} ${fx.reason}`);
-          if (fx.reason === 'takeover') this.checkTakeover(now);
+          if (fx.reason === 'takeover' || fx.reason === 'crashEvidence') this.checkTakeover(now, fx.reason);
           if (fx.from === 'active') this.deliveredReports.clear();
           break;
         case 'catalogdDesignated':
@@ -197,17 +247,31 @@ export class SimStatestored extends SimProcess {
   }
 
   /** The design's takeover rule, from what the network delivered: peer silent AND a majority lost the active. */
-  private checkTakeover(now: number): void {
+  private checkTakeover(now: number, reason: 'takeover' | 'crashEvidence'): void {
     const node = this.node;
     if (node === null) return;
     let failed = 0;
+    let refused = 0;
     let total = 0;
     for (const e of subscriberEntries(node)) {
       total++;
-      if (this.deliveredReports.get(e.subscriberId) === 'FAILED') failed++;
+      const report = this.deliveredReports.get(e.subscriberId);
+      if (report === 'FAILED' || report === 'REFUSED') failed++;
+      if (report === 'REFUSED') refused++;
     }
     const silent = this.lastPeerContactMs === null ? null : now - this.lastPeerContactMs;
-    this.checker.takeover(now, this.statestoreId, silent, this.config.statestored.statestore_peer_timeout_seconds * 1000, failed, total, this.mutations.includes('skipMajorityCheck'));
+    this.checker.takeover({
+      t: now,
+      node: this.statestoreId,
+      reason,
+      peerSilentMs: silent,
+      peerTimeoutMs: this.config.statestored.statestore_peer_timeout_seconds * 1000,
+      failed,
+      refused,
+      total,
+      peerLink: this.watch.state,
+      mutated: this.mutations.length > 0,
+    });
   }
 
   protected receive(from: string, msg: SimMessage): void {
@@ -252,6 +316,25 @@ export class SimStatestored extends SimProcess {
         this.feed({ kind: 'linkClosed', link });
         return;
       }
+      case 'watch':
+        this.send(from, { t: 'watching' });
+        return;
+      case 'watchPing':
+        this.send(from, { t: 'watchPong' });
+        return;
+      case 'watching':
+        this.watch.open = true;
+        this.watch.lastPongMs = now;
+        this.reportLink('up');
+        return;
+      case 'watchPong':
+        this.watch.lastPongMs = now;
+        return;
+      case 'watchEnded':
+        // The peer's process ended the watch (FIN): reconnect at once, which finds out why.
+        this.reportLink('down');
+        this.openWatch();
+        return;
       case 'down':
         return; // statestored -> subscriber only
     }
@@ -266,7 +349,7 @@ export class SimStatestored extends SimProcess {
     }
     const role = this.node === null ? 'down' : roleOf(this.node);
     // Only a standby (or recovering) node asks for, and reads, the subscriber's view of the active.
-    if (msg.kind === 'heartbeat' && (role === 'standby' || role === 'recovery')) this.deliveredReports.set(from, msg.connState);
+    if ((msg.kind === 'heartbeat' || msg.kind === 'connState') && (role === 'standby' || role === 'recovery')) this.deliveredReports.set(from, msg.connState);
     this.feed(msg.kind === 'register' ? { kind: 'up', link, msg, registrationId: `${from}#${stream}@${this.statestoreId}` } : { kind: 'up', link, msg });
   }
 }

@@ -123,7 +123,11 @@ export class SimSubscriber extends SimProcess {
     if (old !== null) this.send(STATESTOREDS[i], { t: 'closed', stream: old });
     const stream = ++this.nextStream + 1000 * this.life;
     this.streams[i] = stream;
-    this.send(STATESTOREDS[i], { t: 'up', stream, msg: { kind: 'register', request: this.request() } });
+    // Nobody listening there refuses the connect: what this subscriber then reports about that
+    // statestored to the other one (REFUSED) is half of the crash evidence.
+    this.connect(STATESTOREDS[i], { t: 'up', stream, msg: { kind: 'register', request: this.request() } }, () => {
+      if (this.streams[i] === stream) this.feed({ kind: 'connectRefused', index: i });
+    });
   }
 
   private request(): RegistrationRequest {
@@ -158,6 +162,12 @@ export class SimSubscriber extends SimProcess {
     const r = stepFollower(this.follower, ev, now);
     this.follower = r.state;
     for (const fx of r.effects) {
+      if (fx.kind === 'reportChanged') {
+        // Told to the other statestored at once (libs/subscriber does the same).
+        const other: StatestoreIndex = fx.about === 1 ? 2 : 1;
+        this.answer(other, { kind: 'connState', connState: fx.connState, highestEpochSeen: this.follower.highestEpoch });
+        continue;
+      }
       if (fx.kind !== 'activeChanged' || fx.to === null) continue;
       this.checker.accepted(now, this.observer, { epoch: fx.epoch, statestoreId: this.statestoreIdOf(fx.to), what: 'follow' });
       // A new active: its updates start from nothing, so no delta is applied on top of the old view.

@@ -66,6 +66,12 @@ export function heartbeatAnswered(s: NodeState, e: SubscriberEntry, seq: number,
   subscriberSawEpoch(s, e.subscriberId, highestEpochSeen, now, out);
 }
 
+/** An unasked report of the subscriber's link to the other statestored (crash evidence). */
+export function connStateReported(s: NodeState, e: SubscriberEntry, connState: ConnState, highestEpochSeen: Epoch, now: number, out: NodeEffect[]): void {
+  if (nodeRequestsConnState(s)) feedHa(s, { kind: 'subscriberConnState', subscriberId: e.subscriberId, connState }, now, out);
+  subscriberSawEpoch(s, e.subscriberId, highestEpochSeen, now, out);
+}
+
 /** Every heartbeat_monitoring_frequency_ms: how many subscribers answered since the last one. */
 export function heartbeatSummary(s: NodeState, out: NodeEffect[]): void {
   let answered = 0;

@@ -57,6 +57,8 @@ export type UpMessage =
   | { readonly kind: 'publish'; readonly seq: number; readonly writes: readonly TopicDeltaData[] }
   | { readonly kind: 'role'; readonly activeEpoch: Epoch; readonly skipped: boolean; readonly staleEpoch: boolean; readonly highestEpochSeen: Epoch }
   | { readonly kind: 'catalogd'; readonly catalogdVersion: number; readonly skipped: boolean }
+  /** Unasked: the subscriber's link to the OTHER statestored turned to or from REFUSED. */
+  | { readonly kind: 'connState'; readonly connState: ConnState; readonly highestEpochSeen: Epoch }
   /** A clean shutdown: drop the registration now, transient entries with it. */
   | { readonly kind: 'unregister' };
 

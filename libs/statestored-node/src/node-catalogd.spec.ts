@@ -31,6 +31,7 @@ const FLAGS: StatestoredNodeFlags = {
   statestore_max_subscribers: 10000,
   statestore_max_topic_value_bytes: 128 * 1024 * 1024,
   update_statestore_rpc_resend_interval_ms: 100,
+  statestore_ha_takeover_on_crash_evidence: true,
   statestore_update_statestore_tcp_timeout_seconds: 3,
   enable_catalogd_ha: false,
   use_subscriber_id_as_catalogd_priority: true,

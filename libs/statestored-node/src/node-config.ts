@@ -15,7 +15,9 @@ export type NodeMutation =
   /** The takeover rule trusts the peer detector alone (no subscriber majority). */
   | 'skipMajorityCheck'
   /** The fence is off: a subscriber's report of a newer epoch does not make an active step down. */
-  | 'ignoreNewerEpochs';
+  | 'ignoreNewerEpochs'
+  /** Crash evidence is trusted from a link that merely went down and subscribers that merely lost the active. */
+  | 'trustResetLinks';
 
 export interface NodeConfig {
   /** Impala: a random UUID per process, made by the edge. */
@@ -104,7 +106,11 @@ export function nodeConfigFromFlags(flags: StatestoredNodeFlags, who: NodeIdenti
   return {
     statestoreId: who.statestoreId,
     ha: flags.enable_statestored_ha
-      ? haConfigFromFlags(flags, { statestoreId: who.statestoreId, selfAddress: who.selfHaAddress, peerAddress: who.peerHaAddress }, { skipMajorityCheck })
+      ? haConfigFromFlags(
+          flags,
+          { statestoreId: who.statestoreId, selfAddress: who.selfHaAddress, peerAddress: who.peerHaAddress },
+          { skipMajorityCheck, trustResetAsCrashEvidence: mutations.includes('trustResetLinks') },
+        )
       : null,
     peerHaAddress: flags.enable_statestored_ha ? who.peerHaAddress : null,
     heartbeatFrequencyMs: flags.statestore_heartbeat_frequency_ms,

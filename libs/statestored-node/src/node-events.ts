@@ -1,4 +1,4 @@
-import type { HandshakeReply, HandshakeRequest } from '@statestore-ha/ha';
+import type { HandshakeReply, HandshakeRequest, PeerLinkState } from '@statestore-ha/ha';
 import type { HaHeartbeatRequest, LinkId, UpMessage } from './messages';
 
 /** Everything that can happen to a statestored node; `step` takes one at a time. */
@@ -23,4 +23,9 @@ export type NodeEvent =
   | { readonly kind: 'haHandshakeAnswered'; readonly seq: number; readonly reply: HandshakeReply }
   | { readonly kind: 'haHandshakeFailed'; readonly seq: number }
   | { readonly kind: 'haHeartbeatAnswered'; readonly seq: number; readonly staleEpoch: boolean; readonly peerEpoch: number; readonly peerIsActive: boolean }
-  | { readonly kind: 'haHeartbeatFailed'; readonly seq: number };
+  | { readonly kind: 'haHeartbeatFailed'; readonly seq: number }
+  /**
+   * This node's own watch on the peer's HA port (StatestoreHaWatch): up, ended or failed (down),
+   * or a connect refused (nobody listens: crash evidence).
+   */
+  | { readonly kind: 'peerLink'; readonly state: Exclude<PeerLinkState, 'unknown'> };

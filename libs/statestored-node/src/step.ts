@@ -106,6 +106,9 @@ export function step(s: NodeState, ev: NodeEvent, nowMs: number): NodeStepped {
     case 'haHeartbeatFailed':
       feedHa(s, { kind: 'haHeartbeatFailed', seq: ev.seq }, nowMs, out);
       break;
+    case 'peerLink':
+      feedHa(s, { kind: 'peerLink', state: ev.state }, nowMs, out);
+      break;
     default:
       return assertNever(ev, 'NodeEvent');
   }

@@ -1,7 +1,7 @@
 /** What a subscriber says on its stream, and what the node does with each message. */
 import { assertNever } from '@statestore-ha/ha';
 import { catalogdAnswered } from './catalogd';
-import { heartbeatAnswered } from './heartbeats';
+import { connStateReported, heartbeatAnswered } from './heartbeats';
 import { sendTo } from './links';
 import type { LinkId, UpMessage } from './messages';
 import type { NodeEffect } from './node-effects';
@@ -56,6 +56,8 @@ export function onUpMessage(s: NodeState, link: LinkId, msg: UpMessage, registra
     }
     case 'catalogd':
       return catalogdAnswered(s, e, msg.catalogdVersion, msg.skipped, now, out);
+    case 'connState':
+      return connStateReported(s, e, msg.connState, msg.highestEpochSeen, now, out);
     case 'unregister':
       return unregister(s, e, 'unregistered', now, out);
     default:

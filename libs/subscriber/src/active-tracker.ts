@@ -26,6 +26,8 @@ export interface ActiveChange {
 export interface Tracked {
   verdict: Verdict;
   change: ActiveChange | undefined;
+  /** What we say about a statestored changed (to or from REFUSED): tell the other one now. */
+  reports: Array<{ about: StatestoreIndex; connState: ConnState }>;
 }
 
 const VERDICT: Record<FollowerOutcome, Verdict> = { accepted: 'accept', skipped: 'skip', stale: 'stale' };
@@ -33,6 +35,7 @@ const WIRE_CONN_STATE: Record<HaConnState, ConnState> = {
   OK: ConnState.CONN_STATE_OK,
   FAILED: ConnState.CONN_STATE_FAILED,
   UNKNOWN: ConnState.CONN_STATE_UNKNOWN,
+  REFUSED: ConnState.CONN_STATE_REFUSED,
 };
 
 /**
@@ -78,6 +81,11 @@ export class ActiveTracker {
     return this.step({ kind: 'linkDown', index }, nowMs);
   }
 
+  /** A connect to statestored `index` was refused (ECONNREFUSED): nobody listens there. */
+  connectRefused(index: StatestoreIndex, nowMs: number): Tracked {
+    return this.step({ kind: 'connectRefused', index }, nowMs);
+  }
+
   active(): StatestoreIndex | undefined {
     return activeStatestore(this.state) ?? undefined;
   }
@@ -95,11 +103,13 @@ export class ActiveTracker {
     this.state = out.state;
     let verdict: Verdict = 'accept';
     let change: ActiveChange | undefined;
+    const reports: Tracked['reports'] = [];
     for (const e of out.effects) {
       if (e.kind === 'activeChanged') change = { from: e.from ?? undefined, to: e.to ?? undefined, epoch: e.epoch, failover: e.failover };
       else if (e.kind === 'answerRoleNotification' || e.kind === 'answerTopicUpdate') verdict = VERDICT[e.outcome];
       else if (e.kind === 'staleRegistration') verdict = 'stale';
+      else if (e.kind === 'reportChanged') reports.push({ about: e.about, connState: WIRE_CONN_STATE[e.connState] });
     }
-    return { verdict, change };
+    return { verdict, change, reports };
   }
 }

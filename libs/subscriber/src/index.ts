@@ -17,6 +17,7 @@ export { GrpcStatestoreLink, grpcChannel } from './grpc-link';
 export { subscriberOptionsFromFlags } from './subscriber-from-flags';
 export { subscriberObserver } from './subscriber-metrics-observer';
 export type { LinkClosed, LinkFactory, StatestoreLink } from './link';
+export { isConnectionRefused } from './link-closed';
 
 // Symbols below are for the statestored and tests: mapping between wire and topic types.
 export { deltaFromWire, deltaToWire, subscriptionFromWire, subscriptionToWire } from './wire-mapping';

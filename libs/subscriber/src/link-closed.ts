@@ -18,8 +18,16 @@ export function linkClosedFromError(err: Partial<ServiceError>): LinkClosed {
       // The statestore is full now; it may not be later.
       return { kind: 'rejected', code, message, retryable: true };
     default:
-      return { kind: 'unavailable', code, message, retryable: true };
+      return { kind: isConnectionRefused(message) ? 'refused' : 'unavailable', code, message, retryable: true };
   }
+}
+
+/**
+ * grpc-js reports a refused connect only in the text of an UNAVAILABLE status ("No connection
+ * established. Last error: connect ECONNREFUSED ..."); this is the one place that reads it.
+ */
+export function isConnectionRefused(details: string): boolean {
+  return details.includes('ECONNREFUSED');
 }
 
 export const LINK_ENDED: LinkClosed = { kind: 'ended', code: status.OK, message: 'statestore ended the stream', retryable: true };

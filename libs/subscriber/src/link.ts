@@ -2,7 +2,11 @@ import type { StatestoreMessage, SubscriberMessage } from '@statestore-ha/proto'
 
 /** Why a link to a statestored ended, in the subscriber's terms (no gRPC types beyond link-closed.ts). */
 export interface LinkClosed {
-  kind: 'ended' | 'unavailable' | 'rejected' | 'superseded' | 'cancelled';
+  /**
+   * `refused`: a connect was refused (ECONNREFUSED): nobody listens on the statestored's port,
+   * the evidence of a dead process that `unavailable` (a reset, a timeout, a lost link) is not.
+   */
+  kind: 'ended' | 'unavailable' | 'refused' | 'rejected' | 'superseded' | 'cancelled';
   /** gRPC status code, kept for logs and tests. */
   code: number;
   message: string;

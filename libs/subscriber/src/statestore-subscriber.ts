@@ -1,5 +1,6 @@
 import { status } from '@grpc/grpc-js';
 import {
+  ConnState,
   CURRENT_PROTOCOL_VERSION,
   type CatalogdNotification,
   type CatalogRegistration,
@@ -131,8 +132,10 @@ export class StatestoreSubscriber {
             registered: (reply) => this.onRegistered((i + 1) as StatestoreIndex, reply),
             message: (msg) => this.onMessage(this.conns[i] as StatestoreConnection, msg),
             lost: (why) => this.onLost((i + 1) as StatestoreIndex, why),
-            attemptFailed: (why, attempt) =>
-              this.opts.log[why.retryable ? 'debug' : 'warn']({ statestore: i + 1, address: ss.address, attempt, code: why.code, reason: why.message }, 'registration attempt failed'),
+            attemptFailed: (why, attempt) => {
+              this.opts.log[why.retryable ? 'debug' : 'warn']({ statestore: i + 1, address: ss.address, attempt, code: why.code, reason: why.message }, 'registration attempt failed');
+              if (why.kind === 'refused') this.tracked(this.opts.tracker.connectRefused((i + 1) as StatestoreIndex, this.now()));
+            },
           },
         }),
     );
@@ -304,6 +307,13 @@ export class StatestoreSubscriber {
 
   private tracked(t: Tracked): void {
     if (t.change) this.activeChanged(t.change);
+    // Beyond Impala: a statestored we can no longer reach at all is reported to the other one at
+    // once, so a standby learns of a dead active in milliseconds instead of at its next heartbeat.
+    for (const r of t.reports) {
+      const other = this.conns[(r.about === 1 ? 2 : 1) - 1];
+      other?.send({ kind: { $case: 'connState', value: { statestoreConnState: r.connState, highestEpochSeen: this.opts.tracker.highestEpoch() } } });
+      this.opts.log.info({ about: r.about, connState: ConnState[r.connState] }, 'link report sent to the other statestored');
+    }
   }
 
   private onMessage(conn: StatestoreConnection, msg: StatestoreMessage): void {

@@ -167,6 +167,17 @@ export class SimNetwork<M> {
     return this.entry(name).paused;
   }
 
+  /**
+   * A connect from `from` to `to` is refused: `to` is down (nobody listens on its port) while the
+   * path both ways is open, so the kernel's RST comes back. A cut path answers nothing (a
+   * timeout), and a paused process still has its ports open.
+   */
+  refuses(from: string, to: string): boolean {
+    const a = this.entry(from);
+    const b = this.entry(to);
+    return a.up && !a.paused && !b.up && this.open(from, to) && this.open(to, from);
+  }
+
   /** Whether `from` can currently send to `to` (no cut, both up and not paused). */
   canReach(from: string, to: string): boolean {
     const a = this.entry(from);
