@@ -388,24 +388,23 @@ describe('answering the peer', () => {
     expect(roleOf(r.state)).toBe('standby');
   });
 
-  // BUG (libs/ha role-machine.ts onHandshakeRequest, reached through the node): a standby that
-  // claims the role in its handshake answer is meant to "ask the peer itself at once" and be
-  // promoted by the reply to its own request. It sets nextHandshakeAtMs = now, but a standby
-  // whose pair is formed (foundPeer) does not handshake at all (wantsHandshake), so it never
-  // asks. The sender took the standby role from the answer, so both are standby; the sender's
-  // recovery handshakes every statestore_peer_timeout_seconds keep the claimer's peer detector
-  // alive, so it never takes over either: no active statestored, for good. Trigger: the
-  // statestored with priority is standby (it came back while the other was active) and the
-  // active restarts within statestore_peer_timeout_seconds.
-  it.failing('a quickly restarted active and a standby with priority end up with one active (two standbys for good today)', () => {
+  // Was a bug (libs/ha role-machine.ts): a paired standby that claimed the role in its answer
+  // never sent the handshake of its own that would promote it, so both stayed standby for good
+  // (the sender's recovery handshakes kept the claimer's peer detector alive). The claim now
+  // owes exactly one handshake (claimPending); libs/ha testdata
+  // restarted-active-priority-standby.txt has the same case step by step.
+  it('a quickly restarted active and a standby with priority end up with one active', () => {
     const env = new NodeScenarioEnv();
     const flags =
       'enable_statestored_ha=true statestore_peer_timeout_seconds=5 statestore_ha_heartbeat_monitoring_frequency_ms=100 statestore_heartbeat_frequency_ms=100 statestore_ha_preemption_wait_period_ms=300 statestore_peer_cnxn_attempts=3';
     for (const cmd of [`node ss2 ${flags}`, 'advance 1s', `node ss1 ${flags}`, 'advance 1s', 'crash ss2', `node ss2 ${flags}`]) env.run(cmd);
     expect([env.run('status ss1'), env.run('status ss2')].map((line) => line.split(' ')[2])).toEqual(['standby', 'standby']);
+    // ss1 (priority by address) asks ss2 itself at once and is promoted by ss2's answer; it stays so.
+    env.run('advance 1s');
+    expect([env.run('status ss1'), env.run('status ss2')].map((line) => line.split(' ')[2])).toEqual(['active', 'standby']);
     env.run('advance 60s');
     const roles = [env.run('status ss1'), env.run('status ss2')].map((line) => line.split(' ')[2]);
-    expect(roles.sort()).toEqual(['active', 'standby']);
+    expect(roles).toEqual(['active', 'standby']);
   });
 
   it('refuses an HA heartbeat addressed to another statestored (wrongDestination)', () => {

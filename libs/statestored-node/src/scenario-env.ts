@@ -6,7 +6,7 @@
  * synchronous unless the link is cut or the peer is down, when the sender sees them fail.
  *
  * Not exported from index.ts: only the specs use it (scenarios.spec.ts, and node-ha.spec.ts for a
- * two-node case written as a Jest `it.failing`).
+ * two-node case of a restarted active and a standby with priority).
  */
 import type { ConnState } from '@statestore-ha/ha';
 import { TopicView, resyncRequest, type TopicDeltaData, type TopicSubscription } from '@statestore-ha/topics';
