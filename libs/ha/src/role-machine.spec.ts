@@ -223,6 +223,9 @@ describe('a handshake request delivered late (found by the chaos harness)', () =
   // 'p' sent a handshake as a standby, then took over; the partition delivers that old request
   // only now. 'a' has priority over 'p' ('a' < 'p'), so Impala's rule would make it active, with
   // an epoch newer than the real active's, deposing it.
+  /** p's handshake, sent as a standby before it took over and delivered only now. */
+  const late: HaEvent = { kind: 'handshakeRequest', request: { statestoreId: 'p', address: 'p:24020', forceActive: false, isActive: false, epoch: 0 } };
+
   function recovering(): HaState {
     const fx: HaEffect[] = [];
     const s = tickUntil(active(), 5000, fx);
@@ -231,7 +234,6 @@ describe('a handshake request delivered late (found by the chaos harness)', () =
   }
 
   it('does not promote the receiver: it claims the role and asks the peer itself', () => {
-    const late: HaEvent = { kind: 'handshakeRequest', request: { statestoreId: 'p', address: 'p:24020', forceActive: false, isActive: false, epoch: 0 } };
     const r = step(recovering(), late, 5000);
     expect(r.state.role).toBe('recovery');
     expect(r.effects.filter((e) => e.kind === 'roleChanged')).toEqual([]);
@@ -247,8 +249,46 @@ describe('a handshake request delivered late (found by the chaos harness)', () =
     expect(isActive(answered.state)).toBe(false);
   });
 
+  it('a paired standby with priority also asks once: the real active answers, it stays standby, and asks no more', () => {
+    // 'b' has priority over 'p' and has been its standby since t=0.
+    const r = step(tickUntil(standby(), 499, []), late, 500);
+    expect(r.state.role).toBe('standby');
+    expect(r.effects.filter((e) => e.kind === 'roleChanged')).toEqual([]);
+    expect(r.effects).toContainEqual({ kind: 'replyHandshake', reply: { statestoreId: 'b', isActive: true, epoch: 1000 } });
+    expect(nextWakeupMs(r.state)).toBe(500);
+    const t = step(r.state, { kind: 'tick' }, 500);
+    const sends = t.effects.filter((e) => e.kind === 'sendHandshake');
+    expect(sends).toHaveLength(1);
+    const seq = sends[0]?.kind === 'sendHandshake' ? sends[0].seq : -1;
+    const answered = step(t.state, { kind: 'handshakeReply', seq, reply: { statestoreId: 'p', isActive: true, epoch: 1000 } }, 510);
+    expect(answered.state.role).toBe('standby');
+    expect(answered.effects.filter((e) => e.kind === 'roleChanged')).toEqual([]);
+    // Exactly one: with the pair formed, nothing more is sent while the active's heartbeats arrive.
+    const fx: HaEffect[] = [];
+    let s = answered.state;
+    for (let at = 600; at <= 3000; at += 100) {
+      s = step(s, { kind: 'haHeartbeatRequest', dstStatestoreId: 'b', srcStatestoreId: 'p', srcEpoch: 1000 }, at).state;
+      s = tickUntil(s, at, fx);
+    }
+    expect(fx.filter((e) => e.kind === 'sendHandshake')).toEqual([]);
+    expect(s.role).toBe('standby');
+  });
+
+  it('a claim whose one handshake fails is not retried on a schedule while the pair is formed', () => {
+    const r = step(tickUntil(standby(), 499, []), late, 500);
+    const t = step(r.state, { kind: 'tick' }, 500);
+    const send = t.effects.find((e) => e.kind === 'sendHandshake');
+    expect(send).toBeDefined();
+    const seq = send?.kind === 'sendHandshake' ? send.seq : -1;
+    const failed = step(t.state, { kind: 'handshakeFailed', seq }, 510);
+    expect(nextWakeupMs(failed.state)).toBe(failed.state.nextMonitorAtMs);
+    // The peer detector (1 s, last contact at 500) decides from here, as without the claim.
+    const fx: HaEffect[] = [];
+    tickUntil(failed.state, 1500, fx);
+    expect(fx.filter((e) => e.kind === 'sendHandshake')).toEqual([]);
+  });
+
   it('still becomes active through its own handshake when the peer answers as a standby', () => {
-    const late: HaEvent = { kind: 'handshakeRequest', request: { statestoreId: 'p', address: 'p:24020', forceActive: false, isActive: false, epoch: 0 } };
     const r = step(recovering(), late, 5000);
     const t = step(r.state, { kind: 'tick' }, 5000);
     const send = t.effects.find((e) => e.kind === 'sendHandshake');

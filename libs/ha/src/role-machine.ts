@@ -216,6 +216,12 @@ export interface HaState {
   readonly handshakeAnsweredSeq: number;
   readonly handshakeAttempts: number;
   readonly nextHandshakeAtMs: number;
+  /**
+   * It claimed the active role in a handshake reply without taking it (onHandshakeRequest), and
+   * owes the peer one handshake of its own: the reply to that one settles its role. Cleared when
+   * that handshake is sent or the role changes.
+   */
+  readonly claimPending: boolean;
   readonly heartbeatSeq: number;
   readonly heartbeatOutstanding: number | null;
   /** The active's detector on its HA heartbeats to the standby. */
@@ -299,6 +305,7 @@ export function startHa(config: HaConfig, nowMs: number, remembered: Epoch = NO_
     handshakeAnsweredSeq: 0,
     handshakeAttempts: 0,
     nextHandshakeAtMs: nowMs,
+    claimPending: false,
     heartbeatSeq: 0,
     heartbeatOutstanding: null,
     peerMissed: missedHeartbeatDetector(config.peerMaxMissedHeartbeats),
@@ -382,9 +389,12 @@ function dispatch(s: HaState, ev: HaEvent, now: number, fx: HaEffect[]): HaState
  * after a takeover or a healed partition no HA heartbeat ever flows again and the standby's
  * detector stays FAILED or UNKNOWN forever (reference §2.5 "Gap"); re-handshaking re-forms the
  * pair, and the active answering it sets found_peer_ and resumes HA heartbeats.
+ * A standby with its peer found also wants the one handshake a claim owes (claimPending): without
+ * it, a paired standby with priority that a restarted active handshakes makes that peer standby
+ * and never asks it back, and the pair stays two standbys for good.
  */
 function wantsHandshake(s: HaState): boolean {
-  return s.role === 'starting' || s.role === 'recovery' || (s.role === 'standby' && !s.foundPeer);
+  return s.role === 'starting' || s.role === 'recovery' || (s.role === 'standby' && (!s.foundPeer || s.claimPending));
 }
 
 function selfParty(s: HaState): HandshakeParty {
@@ -398,7 +408,8 @@ function selfParty(s: HaState): HandshakeParty {
 
 function sendHandshake(s: HaState, now: number, fx: HaEffect[]): HaState {
   const seq = s.handshakeSeq + 1;
-  const next = { ...s, handshakeSeq: seq, handshakeAttempts: s.handshakeAttempts + 1, nextHandshakeAtMs: now + s.config.peerCnxnRetryIntervalMs };
+  // Any handshake of its own is the one a claim owes: its reply settles the role.
+  const next = { ...s, handshakeSeq: seq, handshakeAttempts: s.handshakeAttempts + 1, nextHandshakeAtMs: now + s.config.peerCnxnRetryIntervalMs, claimPending: false };
   // DISABLE_STATESTORE_NETWORK makes HA RPCs fail: the attempt is spent, nothing is sent.
   if (s.networkDisabled) return { ...next, handshakeOutstanding: null };
   fx.push({ kind: 'sendHandshake', seq, request: { ...selfParty(s), epoch: s.highestEpochSeen } });
@@ -447,8 +458,11 @@ function onHandshakeRequest(s: HaState, req: HandshakeRequest, now: number, fx: 
     // makes the sender standby if it still wants to be told, and asks the peer itself at once:
     // a reply to its OWN request, matched by seq, is what promotes it (onHandshakeReply). A
     // starting node keeps Impala's rule: nothing it could receive predates its process.
+    // claimPending makes that one handshake go out even from a paired standby, which has no
+    // handshake schedule (wantsHandshake); it asks once, not on a schedule, and if that one
+    // fails the peer detector decides as it would have.
     fx.push({ kind: 'replyHandshake', reply: { statestoreId: t.config.statestoreId, isActive: true, epoch: t.highestEpochSeen } });
-    return { ...t, nextHandshakeAtMs: now };
+    return { ...t, claimPending: true, nextHandshakeAtMs: now };
   }
   if (active && t.role !== 'active') t = becomeActive(t, now, 'handshake', fx);
   else if (!active && t.role === 'active') t = becomeStandby(t, 'peerForceActive', fx);
@@ -666,7 +680,8 @@ function changeRole(s: HaState, to: HaRole, reason: RoleChangeReason, fx: HaEffe
     // nothing; keep the membership, forget the verdicts (beyond Impala).
     for (const id of s.subscribers.keys()) s.subscribers.set(id, 'UNKNOWN');
   }
-  return { ...s, role: to, lastVerdict: null };
+  // A claim is owed only by the standby or recovering node that made it.
+  return { ...s, role: to, lastVerdict: null, claimPending: false };
 }
 
 function becomeActive(s: HaState, now: number, reason: RoleChangeReason, fx: HaEffect[]): HaState {

@@ -4,166 +4,14 @@
  * asserted about updates and writes, driven through startNode/step with no sockets or timers.
  */
 import type { TopicDeltaData } from '@statestore-ha/topics';
-import type { DownMessage, LinkId, RegistrationRequest, UpMessage } from './messages';
-import { nodeConfigFromFlags, type StatestoredNodeFlags } from './node-config';
+import type { DownMessage, UpMessage } from './messages';
+import type { StatestoredNodeFlags } from './node-config';
 import type { NodeEffect } from './node-effects';
-import type { NodeEvent } from './node-events';
-import type { NodeState } from './node-state';
 import { activeEpochOf, isActiveNode, roleOf } from './node-queries';
-import { nextWakeupMs, startNode, step } from './step';
-
-// ---- rig: one node, scripted subscribers, a clock that moves only with advance() ----------------
-
-const FLAGS: StatestoredNodeFlags = {
-  enable_statestored_ha: false,
-  statestore_force_active: false,
-  use_network_address_as_statestore_priority: true,
-  statestore_ha_preemption_wait_period_ms: 10000,
-  statestore_peer_cnxn_attempts: 10,
-  statestore_ha_heartbeat_monitoring_frequency_ms: 1000,
-  statestore_peer_timeout_seconds: 30,
-  statestore_heartbeat_frequency_ms: 1000,
-  statestore_heartbeat_tcp_timeout_seconds: 3,
-  statestore_max_missed_heartbeats: 10,
-  statestore_update_frequency_ms: 2000,
-  statestore_priority_update_frequency_ms: 100,
-  statestore_update_tcp_timeout_seconds: 300,
-  statestore_max_subscribers: 10000,
-  statestore_max_topic_value_bytes: 128 * 1024 * 1024,
-  update_statestore_rpc_resend_interval_ms: 100,
-  statestore_ha_takeover_on_crash_evidence: true,
-  statestore_update_statestore_tcp_timeout_seconds: 3,
-  enable_catalogd_ha: false,
-  use_subscriber_id_as_catalogd_priority: true,
-  catalogd_ha_preemption_wait_period_ms: 10000,
-  active_catalogd_designation_monitoring_interval_ms: 100,
-  update_catalogd_rpc_resend_interval_ms: 100,
-  statestore_update_catalogd_tcp_timeout_seconds: 3,
-  heartbeat_monitoring_frequency_ms: 60000,
-  debug_actions: '',
-};
-
-const T0 = 1_000_000;
-
-/** How a scripted subscriber answers what it is sent; unset fields: it does not answer. */
-interface Script {
-  heartbeats?: { connState: 'OK' | 'FAILED' | 'UNKNOWN'; highestEpochSeen: number };
-  /** Answers role notifications: ok, under their epoch. */
-  role?: boolean;
-  /** Answers catalogd notifications: ok, with their version. */
-  catalogd?: boolean;
-}
-
-/** What the fake HA peer does with the node's RPCs (null: no peer answers, they fail). */
-type Peer = ((fx: Extract<NodeEffect, { kind: 'sendHandshake' | 'sendHaHeartbeat' }>) => NodeEvent) | null;
-
-class Rig {
-  now = T0;
-  state: NodeState;
-  readonly scripts = new Map<LinkId, Script>();
-  peer: Peer = null;
-  /** What startNode returned, and what the peer's answers to it caused. */
-  readonly started: NodeEffect[];
-  private nextRegistration = 1;
-
-  constructor(flags: Partial<StatestoredNodeFlags> = {}, peer: Peer = null) {
-    this.peer = peer;
-    const config = nodeConfigFromFlags({ ...FLAGS, ...flags }, { statestoreId: 'ss-test', selfHaAddress: 'ss-a:24020', peerHaAddress: 'ss-b:24020' });
-    const started = startNode(config, this.now, 1);
-    this.state = started.state;
-    this.started = [...started.effects, ...this.reactTo(started.effects)];
-  }
-
-  /** Steps one event, then whatever scripted subscribers and the peer answer; returns every effect. */
-  step(ev: NodeEvent): NodeEffect[] {
-    const r = step(this.state, ev, this.now);
-    this.state = r.state;
-    return [...r.effects, ...this.reactTo(r.effects)];
-  }
-
-  /** Moves the clock by `ms`, ticking the node whenever it asks to be woken. */
-  advance(ms: number): NodeEffect[] {
-    const until = this.now + ms;
-    const out: NodeEffect[] = [];
-    for (let t = nextWakeupMs(this.state); t <= until; t = nextWakeupMs(this.state)) {
-      this.now = Math.max(this.now, t);
-      out.push(...this.step({ kind: 'tick' }));
-    }
-    this.now = until;
-    return out;
-  }
-
-  /** Ticks until a step's effects include one that `pred` picks (at most `maxMs`); the clock stays there. */
-  until(pred: (fx: NodeEffect) => boolean, maxMs: number): NodeEffect[] {
-    const limit = this.now + maxMs;
-    const out: NodeEffect[] = [];
-    for (let t = nextWakeupMs(this.state); t <= limit; t = nextWakeupMs(this.state)) {
-      this.now = Math.max(this.now, t);
-      const fx = this.step({ kind: 'tick' });
-      out.push(...fx);
-      if (fx.some(pred)) return out;
-    }
-    throw new Error(`nothing expected happened within ${maxMs} ms`);
-  }
-
-  register(link: LinkId, request: Partial<RegistrationRequest> & { subscriberId: string }, script: Script = {}): NodeEffect[] {
-    this.scripts.set(link, script);
-    const msg: UpMessage = { kind: 'register', request: { ...REQUEST, ...request } };
-    return this.step({ kind: 'up', link, msg, registrationId: `reg-${this.nextRegistration++}` });
-  }
-
-  up(link: LinkId, msg: UpMessage): NodeEffect[] {
-    return this.step({ kind: 'up', link, msg });
-  }
-
-  private reactTo(effects: readonly NodeEffect[]): NodeEffect[] {
-    const out: NodeEffect[] = [];
-    for (const fx of effects) {
-      let answer: NodeEvent | null = null;
-      if (fx.kind === 'send') {
-        const script = this.scripts.get(fx.link) ?? {};
-        const m = fx.msg;
-        if (m.kind === 'heartbeat' && script.heartbeats) {
-          answer = { kind: 'up', link: fx.link, msg: { kind: 'heartbeat', seq: m.seq, connState: script.heartbeats.connState, highestEpochSeen: script.heartbeats.highestEpochSeen } };
-        } else if (m.kind === 'role' && script.role === true) {
-          answer = { kind: 'up', link: fx.link, msg: { kind: 'role', activeEpoch: m.activeEpoch, skipped: false, staleEpoch: false, highestEpochSeen: m.activeEpoch } };
-        } else if (m.kind === 'catalogd' && script.catalogd === true) {
-          answer = { kind: 'up', link: fx.link, msg: { kind: 'catalogd', catalogdVersion: m.version, skipped: false } };
-        }
-      } else if (fx.kind === 'sendHandshake') {
-        answer = this.peer ? this.peer(fx) : { kind: 'haHandshakeFailed', seq: fx.seq };
-      } else if (fx.kind === 'sendHaHeartbeat') {
-        answer = this.peer ? this.peer(fx) : { kind: 'haHeartbeatFailed', seq: fx.seq };
-      }
-      if (answer !== null) out.push(...this.step(answer));
-    }
-    return out;
-  }
-}
-
-const REQUEST: RegistrationRequest = {
-  protocolVersion: 1,
-  subscriberId: '',
-  location: { hostname: 'h', port: 27000 },
-  topics: [],
-  subscriberType: 'COORDINATOR',
-  subscribeCatalogdChange: false,
-  catalogdRegistration: undefined,
-  highestEpochSeen: 0,
-};
-
-function sent<K extends DownMessage['kind']>(effects: readonly NodeEffect[], link: LinkId, kind: K): Array<Extract<DownMessage, { kind: K }>> {
-  return effects.flatMap((fx) => (fx.kind === 'send' && fx.link === link && fx.msg.kind === kind ? [fx.msg as Extract<DownMessage, { kind: K }>] : []));
-}
-
-function effectsOf<K extends NodeEffect['kind']>(effects: readonly NodeEffect[], kind: K): Array<Extract<NodeEffect, { kind: K }>> {
-  return effects.filter((fx): fx is Extract<NodeEffect, { kind: K }> => fx.kind === kind);
-}
+import { CATALOG, FAST_HA_FLAGS, MEMBERSHIP, Rig, activePeer, effectsOf, put, sent, standbyPeer, topic } from './node-rig.spec-helper';
 
 // ---- topics and writes --------------------------------------------------------------------------
 
-const CATALOG = 'catalog-update';
-const MEMBERSHIP = 'impala-membership';
 const UPDATE = 500;
 const PRIORITY_UPDATE = 50;
 /** Update cadences of the deleted spec; heartbeats far apart and never timing out in these specs. */
@@ -173,15 +21,6 @@ const UPDATE_FLAGS: Partial<StatestoredNodeFlags> = {
   statestore_heartbeat_frequency_ms: 60_000,
   statestore_heartbeat_tcp_timeout_seconds: 120,
 };
-
-const topic = (topicName: string, isTransient = false) => ({ topicName, isTransient, populateMinSubscriberTopicVersion: false });
-
-const put = (topicName: string, entries: Array<[string, string]>, extra: Partial<TopicDeltaData> = {}): TopicDeltaData => ({
-  topicName,
-  entries: entries.map(([key, v]) => ({ key, value: new TextEncoder().encode(v), deleted: false })),
-  isDelta: true,
-  ...extra,
-});
 
 const keysOf = (d: TopicDeltaData | undefined): string[] => (d?.entries ?? []).map((e) => e.key);
 
@@ -374,24 +213,10 @@ describe('topic updates', () => {
 });
 
 describe('topic updates across roles', () => {
-  /** An HA node that starts active: its only handshake is answered by a standby peer. */
-  const standbyPeer: Peer = (fx) =>
-    fx.kind === 'sendHandshake'
-      ? { kind: 'haHandshakeAnswered', seq: fx.seq, reply: { statestoreId: 'peer', isActive: false, epoch: 0 } }
-      : { kind: 'haHeartbeatAnswered', seq: fx.seq, staleEpoch: false, peerEpoch: 0, peerIsActive: false };
-  const HA_FLAGS: Partial<StatestoredNodeFlags> = {
-    ...UPDATE_FLAGS,
-    enable_statestored_ha: true,
-    statestore_peer_timeout_seconds: 1,
-    statestore_ha_heartbeat_monitoring_frequency_ms: 100,
-    statestore_heartbeat_frequency_ms: 100,
-    statestore_heartbeat_tcp_timeout_seconds: 1,
-  };
+  const HA_FLAGS: Partial<StatestoredNodeFlags> = { ...UPDATE_FLAGS, ...FAST_HA_FLAGS };
 
   it('a standby sends no topic updates', () => {
-    const activePeer: Peer = (fx) =>
-      fx.kind === 'sendHandshake' ? { kind: 'haHandshakeAnswered', seq: fx.seq, reply: { statestoreId: 'peer', isActive: true, epoch: 4 } } : { kind: 'haHeartbeatFailed', seq: fx.seq };
-    const r = new Rig(HA_FLAGS, activePeer);
+    const r = new Rig(HA_FLAGS, activePeer(4));
     expect(roleOf(r.state)).toBe('standby');
     r.register(1, { subscriberId: 'a', topics: [topic(CATALOG)] });
     const fx = r.advance(UPDATE * 2);

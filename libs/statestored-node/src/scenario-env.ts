@@ -6,10 +6,11 @@
  * synchronous unless the link is cut or the peer is down, when the sender sees them fail.
  *
  * Not exported from index.ts: only the specs use it (scenarios.spec.ts, and node-ha.spec.ts for a
- * two-node case written as a Jest `it.failing`).
+ * two-node case of a restarted active and a standby with priority).
  */
 import type { ConnState } from '@statestore-ha/ha';
 import { TopicView, resyncRequest, type TopicDeltaData, type TopicSubscription } from '@statestore-ha/topics';
+import { IMPALA_DEFAULTS } from './impala-defaults';
 import type { DownMessage, LinkId, SubscriberType, UpMessage } from './messages';
 import { nodeConfigFromFlags, type StatestoredNodeFlags } from './node-config';
 import type { NodeEffect } from './node-effects';
@@ -18,36 +19,6 @@ import type { NodeState } from './node-state';
 import { nextWakeupMs, startNode, step } from './step';
 import { catalogHaInfoPage, haPage, roleOf, subscribersPage, topicsPage } from './node-queries';
 import { nodeActiveEpoch } from './role-queries';
-
-/** Impala's defaults (statestore.cc), with the HA and catalogd flags the scenarios change most. */
-const IMPALA_DEFAULTS: StatestoredNodeFlags = {
-  enable_statestored_ha: false,
-  statestore_force_active: false,
-  use_network_address_as_statestore_priority: true,
-  statestore_ha_preemption_wait_period_ms: 10000,
-  statestore_peer_cnxn_attempts: 10,
-  statestore_ha_heartbeat_monitoring_frequency_ms: 1000,
-  statestore_peer_timeout_seconds: 30,
-  statestore_heartbeat_frequency_ms: 1000,
-  statestore_heartbeat_tcp_timeout_seconds: 3,
-  statestore_max_missed_heartbeats: 10,
-  statestore_update_frequency_ms: 2000,
-  statestore_priority_update_frequency_ms: 100,
-  statestore_update_tcp_timeout_seconds: 300,
-  statestore_max_subscribers: 10000,
-  statestore_max_topic_value_bytes: 128 * 1024 * 1024,
-  update_statestore_rpc_resend_interval_ms: 100,
-  statestore_ha_takeover_on_crash_evidence: true,
-  statestore_update_statestore_tcp_timeout_seconds: 3,
-  enable_catalogd_ha: false,
-  use_subscriber_id_as_catalogd_priority: true,
-  catalogd_ha_preemption_wait_period_ms: 10000,
-  active_catalogd_designation_monitoring_interval_ms: 100,
-  update_catalogd_rpc_resend_interval_ms: 100,
-  statestore_update_catalogd_tcp_timeout_seconds: 3,
-  heartbeat_monitoring_frequency_ms: 60000,
-  debug_actions: '',
-};
 
 interface Node {
   readonly name: string;
