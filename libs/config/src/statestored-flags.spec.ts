@@ -52,6 +52,8 @@ const IMPALA_DEFAULTS = {
   update_catalogd_rpc_resend_interval_ms: 100,
   debug_actions: '',
   statestore_max_topic_value_bytes: 128 * 1024 * 1024,
+  // ours: Impala has no crash-evidence fast path
+  statestore_ha_takeover_on_crash_evidence: true,
 };
 
 describe('statestoredFlags', () => {

@@ -15,5 +15,5 @@ export type { Handler, LinkConditions, NetworkStats } from './sim-network';
 export { History, MonotonicPerObserver, UniqueOwner, firstViolation, formatViolation } from './history';
 export type { HistoryEvent, Violation } from './history';
 
-export { textScenarioFiles, runTextScenarioFile, rewriteRequested } from './text-scenarios';
-export type { ScenarioInterpreter } from './text-scenarios';
+export { textScenarioFiles, runTextScenarioFile, runTextScenarioFileAsync, rewriteRequested } from './text-scenarios';
+export type { ScenarioInterpreter, AsyncScenarioInterpreter } from './text-scenarios';

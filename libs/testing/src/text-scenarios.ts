@@ -10,6 +10,11 @@ export interface ScenarioInterpreter {
   run(command: string): string;
 }
 
+/** An interpreter whose commands need to await something (a metrics scrape, a stopping server). */
+export interface AsyncScenarioInterpreter {
+  run(command: string): Promise<string>;
+}
+
 interface Block {
   readonly comments: readonly string[];
   readonly command: string;
@@ -31,14 +36,28 @@ export function textScenarioFiles(dir: string): string[] {
 export function runTextScenarioFile(path: string, interpreter: ScenarioInterpreter, rewrite: boolean): { expected: string; actual: string } {
   const text = readFileSync(path, 'utf8');
   const blocks = parse(text);
-  const actual = render(blocks, blocks.map((b) => interpreter.run(b.command)));
-  if (rewrite) writeFileSync(path, actual);
-  return { expected: render(blocks, blocks.map((b) => b.expected)), actual };
+  return settle(path, blocks, blocks.map((b) => interpreter.run(b.command)), rewrite);
+}
+
+/** runTextScenarioFile for an interpreter whose commands are async, run one after the other. */
+export async function runTextScenarioFileAsync(path: string, interpreter: AsyncScenarioInterpreter, rewrite: boolean): Promise<{ expected: string; actual: string }> {
+  const blocks = parse(readFileSync(path, 'utf8'));
+  const outputs: string[] = [];
+  for (const b of blocks) outputs.push(await interpreter.run(b.command));
+  return settle(path, blocks, outputs, rewrite);
 }
 
 /** Where REWRITE=1 asks for outputs to be rewritten. */
 export function rewriteRequested(env: Readonly<Record<string, string | undefined>>): boolean {
   return env['REWRITE'] === '1';
+}
+
+/** The file as written and as the outputs make it; a rewrite writes the latter and expects it. */
+function settle(path: string, blocks: readonly Block[], outputs: readonly string[], rewrite: boolean): { expected: string; actual: string } {
+  const actual = render(blocks, outputs);
+  if (!rewrite) return { expected: render(blocks, blocks.map((b) => b.expected)), actual };
+  writeFileSync(path, actual);
+  return { expected: actual, actual };
 }
 
 function parse(text: string): Block[] {
