@@ -12,9 +12,9 @@ describe('ActiveTracker without HA', () => {
   it('follows statestored 1 from its registration reply, epoch 0', () => {
     const t = single();
     expect(t.active()).toBeUndefined();
-    expect(t.registered(1, 'ss-a', true, 0, 0)).toEqual({ verdict: 'accept', change: { from: undefined, to: 1, epoch: 0, failover: false } });
+    expect(t.registered(1, 'ss-a', true, 0, 0)).toEqual({ verdict: 'accept', change: { from: undefined, to: 1, epoch: 0, failover: false }, reports: [] });
     expect(t.active()).toBe(1);
-    expect(t.acceptFrom(1, 0, 10)).toEqual({ verdict: 'accept', change: undefined });
+    expect(t.acceptFrom(1, 0, 10)).toEqual({ verdict: 'accept', change: undefined, reports: [] });
     expect(t.highestEpoch()).toBe(0);
   });
 
@@ -40,9 +40,9 @@ describe('ActiveTracker without HA', () => {
 describe('ActiveTracker with HA', () => {
   it('follows the statestored whose registration reply says it is active', () => {
     const t = ha();
-    expect(t.registered(1, 'ss-a', false, 0, 0)).toEqual({ verdict: 'accept', change: undefined });
+    expect(t.registered(1, 'ss-a', false, 0, 0)).toEqual({ verdict: 'accept', change: undefined, reports: [] });
     expect(t.active()).toBeUndefined();
-    expect(t.registered(2, 'ss-b', true, 4, 5)).toEqual({ verdict: 'accept', change: { from: undefined, to: 2, epoch: 4, failover: false } });
+    expect(t.registered(2, 'ss-b', true, 4, 5)).toEqual({ verdict: 'accept', change: { from: undefined, to: 2, epoch: 4, failover: false }, reports: [] });
     expect(t.active()).toBe(2);
     expect(t.highestEpoch()).toBe(4);
     expect(t.inGracePeriod(5)).toBe(false);
@@ -52,8 +52,8 @@ describe('ActiveTracker with HA', () => {
     const t = ha();
     t.registered(2, 'ss-b', true, 4, 0);
     // Statestored 1 has not answered a registration yet: Impala's skipped=true.
-    expect(t.acceptFrom(1, 4, 1)).toEqual({ verdict: 'skip', change: undefined });
-    expect(t.roleNotification(1, true, 9, 1)).toEqual({ verdict: 'skip', change: undefined });
+    expect(t.acceptFrom(1, 4, 1)).toEqual({ verdict: 'skip', change: undefined, reports: [] });
+    expect(t.roleNotification(1, true, 9, 1)).toEqual({ verdict: 'skip', change: undefined, reports: [] });
     expect(t.active()).toBe(2);
   });
 
@@ -66,7 +66,7 @@ describe('ActiveTracker with HA', () => {
     expect(t.acceptFrom(2, 2, 3).verdict).toBe('stale');
     // The same epoch belongs to the statestored that claimed it first.
     expect(t.acceptFrom(1, 4, 4).verdict).toBe('stale');
-    expect(t.acceptFrom(2, 4, 5)).toEqual({ verdict: 'accept', change: undefined });
+    expect(t.acceptFrom(2, 4, 5)).toEqual({ verdict: 'accept', change: undefined, reports: [] });
     expect(t.active()).toBe(2);
     expect(t.highestEpoch()).toBe(4);
   });
@@ -74,7 +74,7 @@ describe('ActiveTracker with HA', () => {
   it('does not follow a registration reply that claims active under an older epoch', () => {
     const t = ha();
     t.registered(2, 'ss-b', true, 4, 0);
-    expect(t.registered(1, 'ss-a', true, 2, 1)).toEqual({ verdict: 'stale', change: undefined });
+    expect(t.registered(1, 'ss-a', true, 2, 1)).toEqual({ verdict: 'stale', change: undefined, reports: [] });
     expect(t.active()).toBe(2);
   });
 
@@ -83,7 +83,7 @@ describe('ActiveTracker with HA', () => {
     t.registered(1, 'ss-a', true, 1, 0);
     t.registered(2, 'ss-b', false, 0, 0);
     expect(t.inGracePeriod(100)).toBe(false);
-    expect(t.roleNotification(2, true, 2, 1000)).toEqual({ verdict: 'accept', change: { from: 1, to: 2, epoch: 2, failover: true } });
+    expect(t.roleNotification(2, true, 2, 1000)).toEqual({ verdict: 'accept', change: { from: 1, to: 2, epoch: 2, failover: true }, reports: [] });
     expect(t.active()).toBe(2);
     expect(t.highestEpoch()).toBe(2);
     expect(t.inGracePeriod(1000)).toBe(true);
@@ -97,20 +97,20 @@ describe('ActiveTracker with HA', () => {
     const t = ha();
     t.registered(1, 'ss-a', true, 1, 0);
     t.registered(2, 'ss-b', false, 0, 0);
-    expect(t.acceptFrom(2, 3, 50)).toEqual({ verdict: 'accept', change: { from: 1, to: 2, epoch: 3, failover: true } });
+    expect(t.acceptFrom(2, 3, 50)).toEqual({ verdict: 'accept', change: { from: 1, to: 2, epoch: 3, failover: true }, reports: [] });
   });
 
   it('stops following an active that announces it stepped down', () => {
     const t = ha();
     t.registered(1, 'ss-a', true, 1, 0);
-    expect(t.roleNotification(1, false, 1, 10)).toEqual({ verdict: 'accept', change: { from: 1, to: undefined, epoch: 1, failover: false } });
+    expect(t.roleNotification(1, false, 1, 10)).toEqual({ verdict: 'accept', change: { from: 1, to: undefined, epoch: 1, failover: false }, reports: [] });
     expect(t.active()).toBeUndefined();
   });
 
   it('starts the grace period when it registers again with the active after losing the link', () => {
     const t = ha();
     t.registered(1, 'ss-a', true, 1, 0);
-    expect(t.linkLost(1, 100)).toEqual({ verdict: 'accept', change: undefined });
+    expect(t.linkLost(1, 100)).toEqual({ verdict: 'accept', change: undefined, reports: [] });
     expect(t.inGracePeriod(200)).toBe(false);
     t.registered(1, 'ss-a', true, 1, 200);
     expect(t.active()).toBe(1);
@@ -144,6 +144,19 @@ describe('ActiveTracker with HA', () => {
     expect(plain.heartbeat(2, true, 10 * TIMEOUT)).toEqual({ connState: ConnState.CONN_STATE_UNKNOWN });
   });
 
+  it('reports REFUSED about the active the moment a reconnect to it is refused, and OK once it registers again', () => {
+    const t = ha();
+    t.registered(1, 'ss-a', true, 1, 0);
+    t.registered(2, 'ss-b', false, 0, 0);
+    t.linkLost(1, 100);
+    expect(t.connectRefused(1, 150).reports).toEqual([{ about: 1, connState: ConnState.CONN_STATE_REFUSED }]);
+    // A second refusal changes nothing to report; the heartbeat answer says REFUSED too.
+    expect(t.connectRefused(1, 250).reports).toEqual([]);
+    expect(t.heartbeat(2, true, 260)).toEqual({ connState: ConnState.CONN_STATE_REFUSED });
+    expect(t.registered(1, 'ss-a', true, 1, 400).reports).toEqual([{ about: 1, connState: ConnState.CONN_STATE_OK }]);
+    expect(t.heartbeat(2, true, 410)).toEqual({ connState: ConnState.CONN_STATE_OK });
+  });
+
   it('answers UNKNOWN when the heartbeat does not ask for the link state', () => {
     const t = ha();
     t.registered(1, 'ss-a', true, 1, 0);
@@ -156,7 +169,7 @@ describe('ActiveTracker with HA', () => {
     t.registered(2, 'ss-b', false, 0, 0);
     t.linkLost(1, 10);
     // Restarted as ss-a2 and standby now; it must not stay the followed one.
-    expect(t.registered(1, 'ss-a2', false, 0, 20)).toEqual({ verdict: 'accept', change: { from: 1, to: undefined, epoch: 3, failover: false } });
+    expect(t.registered(1, 'ss-a2', false, 0, 20)).toEqual({ verdict: 'accept', change: { from: 1, to: undefined, epoch: 3, failover: false }, reports: [] });
     expect(t.active()).toBeUndefined();
   });
 });

@@ -90,14 +90,14 @@ describe('GrpcStatestoreLink', () => {
     expect(closed).toEqual([{ kind: 'rejected', code: status.FAILED_PRECONDITION, message: 'protocol too old', retryable: false }]);
   });
 
-  it('reports no statestored at the address as unavailable, retryable', async () => {
+  it('reports no statestored at the address as refused (the crash evidence a subscriber reports), retryable', async () => {
     const link = new GrpcStatestoreLink(channel(1));
     const closed: LinkClosed[] = [];
     link.onClosed((w) => closed.push(w));
     link.send(REGISTER);
     await until(() => closed.length > 0, 'the close');
     expect(closed).toHaveLength(1);
-    expect(closed[0]).toMatchObject({ kind: 'unavailable', code: status.UNAVAILABLE, retryable: true });
+    expect(closed[0]).toMatchObject({ kind: 'refused', code: status.UNAVAILABLE, retryable: true });
   });
 
   it('close() half-closes: what was sent before (an Unregister) reaches the statestored, which then ends the stream', async () => {
