@@ -12,7 +12,7 @@ import { createRegistry, createStatestoredMetrics, type StatestoredMetrics } fro
 import type { StatestoreMessage } from '@statestore-ha/proto';
 import type { ConnState } from '@statestore-ha/ha';
 import { nodeConfigFromFlags, type LinkId, type UpMessage } from '@statestore-ha/statestored-node';
-import { FakeClock, type AsyncScenarioInterpreter } from '@statestore-ha/testing';
+import { FakeClock, scenarioDurationMs, required, type AsyncScenarioInterpreter } from '@statestore-ha/testing';
 import { InmemHaNetwork } from './inmem-ha-transport';
 import { NodeRunner, type SessionLink } from './node-runner';
 import { fakeScheduler } from './runner.spec-helper';
@@ -69,40 +69,40 @@ export class RunnerScenarioEnv implements AsyncScenarioInterpreter {
     const kv = Object.fromEntries(rest.filter((t) => t.includes('=')).map((t) => [t.slice(0, t.indexOf('=')), t.slice(t.indexOf('=') + 1)]));
     switch (cmd) {
       case 'statestored':
-        this.startStatestored(need(pos[0], 'name'), kv);
+        this.startStatestored(required(pos[0], 'name'), kv);
         break;
       case 'subscriber':
-        this.startSubscriber(need(pos[0], 'name'));
+        this.startSubscriber(required(pos[0], 'name'));
         break;
       case 'advance':
-        this.clock.runUntil(this.clock.now() + durationMs(need(pos[0], 'duration')));
+        this.clock.runUntil(this.clock.now() + scenarioDurationMs(required(pos[0], 'duration')));
         this.flushLogs();
         break;
       case 'kill':
-        this.kill(need(pos[0], 'name'));
+        this.kill(required(pos[0], 'name'));
         break;
       case 'conn':
-        this.sub(need(pos[0], 'subscriber')).connState = need(pos[1], 'state') as ConnState;
+        this.sub(required(pos[0], 'subscriber')).connState = required(pos[1], 'state') as ConnState;
         break;
       case 'report':
         // Unasked: the subscriber tells a statestored what it now says about the other one.
-        this.report(this.sub(need(pos[0], 'subscriber')), need(pos[1], 'to'), need(pos[2], 'state') as ConnState);
+        this.report(this.sub(required(pos[0], 'subscriber')), required(pos[1], 'to'), required(pos[2], 'state') as ConnState);
         break;
       case 'peer-handshake': {
         // A raw handshake from an outside peer (one whose clock or memory puts it at a newer epoch).
-        const a = this.daemon(need(pos[0], 'name')).runner.handshake(1, {
-          statestoreId: need(kv['from'], 'from'),
+        const a = this.daemon(required(pos[0], 'name')).runner.handshake(1, {
+          statestoreId: required(kv['from'], 'from'),
           address: kv['address'] ?? 'zz:24020',
           forceActive: false,
           isActive: pos.includes('active'),
-          epoch: Number(need(kv['epoch'], 'epoch')),
+          epoch: Number(required(kv['epoch'], 'epoch')),
         });
         this.emit('reply' in a ? `handshake answered active=${a.reply.isActive} epoch=${a.reply.epoch}` : `handshake refused: ${a.refusal}`);
         this.flushLogs();
         break;
       }
       case 'metrics':
-        await this.showMetrics(need(pos[0], 'name'));
+        await this.showMetrics(required(pos[0], 'name'));
         break;
       default:
         throw new Error(`unknown command: ${line}`);
@@ -269,13 +269,4 @@ export class RunnerScenarioEnv implements AsyncScenarioInterpreter {
   }
 }
 
-function durationMs(s: string): number {
-  const m = /^(\d+)(ms|s)$/.exec(s);
-  if (!m) throw new Error(`bad duration ${s}`);
-  return Number(m[1]) * (m[2] === 's' ? 1000 : 1);
-}
 
-function need<T>(x: T | undefined, what: string): T {
-  if (x === undefined) throw new Error(`missing ${what}`);
-  return x;
-}

@@ -1,7 +1,7 @@
 /** Walks libs/ha/testdata/*.txt through ScenarioEnv (REWRITE=1 regenerates the outputs). */
 import { join } from 'node:path';
 import { rewriteRequested, runTextScenarioFile, textScenarioFiles } from '@statestore-ha/testing';
-import { ScenarioEnv } from './scenario-env';
+import { ScenarioEnv } from './scenario-env.spec-helper';
 
 const dir = join(__dirname, '..', 'testdata');
 const files = textScenarioFiles(dir);

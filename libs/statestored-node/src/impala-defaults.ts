@@ -1,6 +1,6 @@
 /**
  * The statestored flags that tests and scenarios start from (node-rig.spec-helper.ts,
- * scenario-env.ts): one table, so a spec and a text scenario run the same configuration.
+ * scenario-env.spec-helper.ts): one table, so a spec and a text scenario run the same configuration.
  * Not exported from index.ts: the daemon and the simulator take their flags from libs/config's
  * table, not from here.
  */

@@ -10,7 +10,7 @@ import type { NodeEffect, NoticeResult } from './node-effects';
 import type { NodeEvent } from './node-events';
 import { activeEpochOf, haPage, highestEpochSeen, isActiveNode, pairFormed, roleOf, takeoverView } from './node-queries';
 import { FAST_HA_FLAGS, LOST_ACTIVE, Rig, T0, activePeer, effectsOf, isHeartbeat, noticeCount, sent, standbyPeer, type Script } from './node-rig.spec-helper';
-import { NodeScenarioEnv } from './scenario-env';
+import { NodeScenarioEnv } from './scenario-env.spec-helper';
 
 // ---- a pair with short HA timeouts ----------------------------------------------------------------
 

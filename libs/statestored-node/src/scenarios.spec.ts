@@ -1,7 +1,7 @@
 /** Walks libs/statestored-node/testdata/*.txt through NodeScenarioEnv (REWRITE=1 regenerates the outputs). */
 import { join } from 'node:path';
 import { rewriteRequested, runTextScenarioFile, textScenarioFiles } from '@statestore-ha/testing';
-import { NodeScenarioEnv } from './scenario-env';
+import { NodeScenarioEnv } from './scenario-env.spec-helper';
 
 const dir = join(__dirname, '..', 'testdata');
 const files = textScenarioFiles(dir);

@@ -17,3 +17,6 @@ export type { HistoryEvent, Violation } from './history';
 
 export { textScenarioFiles, runTextScenarioFile, runTextScenarioFileAsync, rewriteRequested } from './text-scenarios';
 export type { ScenarioInterpreter, AsyncScenarioInterpreter } from './text-scenarios';
+
+export { parseScenarioArgs, scenarioDurationMs, scenarioNumber, required } from './scenario-args';
+export type { ScenarioArgs } from './scenario-args';

@@ -7,6 +7,7 @@
  *
  * Not exported from index.ts: only scenarios.spec.ts uses it.
  */
+import { parseScenarioArgs, scenarioDurationMs, scenarioNumber, required } from '@statestore-ha/testing';
 import {
   initialCatalogdElection,
   stepCatalogd,
@@ -15,7 +16,6 @@ import {
   type CatalogdElectionState,
 } from './catalogd-election';
 import type { ConnState } from './conn-state';
-import type { Epoch } from './epoch';
 import {
   initialFollowerState,
   stepFollower,
@@ -68,77 +68,77 @@ export class ScenarioEnv {
   run(line: string): string {
     this.out = [];
     const [cmd, ...rest] = line.trim().split(/\s+/);
-    const args = parseArgs(rest);
+    const args = parseScenarioArgs(rest, ['force']);
     switch (cmd) {
       case 'flags':
         Object.assign(this.flags, args.kv);
         break;
       case 'start':
-        this.start(need(args.pos[0], 'node'), args.kv);
+        this.start(required(args.pos[0], 'node'), args.kv);
         break;
       case 'crash':
-        this.node(need(args.pos[0], 'node')).up = false;
+        this.node(required(args.pos[0], 'node')).up = false;
         this.emit(`${args.pos[0]}: crashed`);
         break;
       case 'cut':
       case 'heal':
-        this.link(cmd, need(args.pos[0], 'a'), need(args.pos[1], 'b'));
+        this.link(cmd, required(args.pos[0], 'a'), required(args.pos[1], 'b'));
         break;
       case 'advance':
         this.verbose = args.pos.includes('verbose');
-        this.advance(durationMs(need(args.pos[0], 'duration')));
+        this.advance(scenarioDurationMs(required(args.pos[0], 'duration')));
         this.verbose = false;
         break;
       case 'register':
-        for (const sub of args.pos.slice(1)) this.feed(need(args.pos[0], 'node'), { kind: 'subscriberRegistered', subscriberId: sub, highestEpochSeen: num(args.kv['epoch'] ?? '0') });
+        for (const sub of args.pos.slice(1)) this.feed(required(args.pos[0], 'node'), { kind: 'subscriberRegistered', subscriberId: sub, highestEpochSeen: scenarioNumber(args.kv['epoch'] ?? '0') });
         break;
       case 'unregister':
-        for (const sub of args.pos.slice(1)) this.feed(need(args.pos[0], 'node'), { kind: 'subscriberUnregistered', subscriberId: sub });
+        for (const sub of args.pos.slice(1)) this.feed(required(args.pos[0], 'node'), { kind: 'subscriberUnregistered', subscriberId: sub });
         break;
       case 'conn':
-        for (const [sub, cs] of Object.entries(args.kv)) this.feed(need(args.pos[0], 'node'), { kind: 'subscriberConnState', subscriberId: sub, connState: cs as ConnState });
+        for (const [sub, cs] of Object.entries(args.kv)) this.feed(required(args.pos[0], 'node'), { kind: 'subscriberConnState', subscriberId: sub, connState: cs as ConnState });
         break;
       case 'sub-epoch':
-        this.feed(need(args.pos[0], 'node'), { kind: 'subscriberEpoch', subscriberId: need(args.pos[1], 'subscriber'), highestEpochSeen: num(need(args.pos[2], 'epoch')) });
+        this.feed(required(args.pos[0], 'node'), { kind: 'subscriberEpoch', subscriberId: required(args.pos[1], 'subscriber'), highestEpochSeen: scenarioNumber(required(args.pos[2], 'epoch')) });
         break;
       case 'peer-link':
         // This node's own link to the peer's HA port: up, down (ended, reset, timed out) or refused.
-        this.feed(need(args.pos[0], 'node'), { kind: 'peerLink', state: need(args.pos[1], 'state') as PeerLinkState });
+        this.feed(required(args.pos[0], 'node'), { kind: 'peerLink', state: required(args.pos[1], 'state') as PeerLinkState });
         break;
       case 'network':
-        this.feed(need(args.pos[0], 'node'), { kind: 'networkDisabled', disabled: args.pos[1] === 'off' });
+        this.feed(required(args.pos[0], 'node'), { kind: 'networkDisabled', disabled: args.pos[1] === 'off' });
         break;
       case 'ha-heartbeat':
         // A raw HA heartbeat from an outside sender (e.g. a peer that sends no epoch).
-        this.feed(need(args.pos[0], 'node'), {
+        this.feed(required(args.pos[0], 'node'), {
           kind: 'haHeartbeatRequest',
-          dstStatestoreId: this.node(need(args.pos[0], 'node')).state.config.statestoreId,
-          srcStatestoreId: need(args.kv['from'], 'from'),
-          srcEpoch: num(args.kv['epoch'] ?? '0'),
+          dstStatestoreId: this.node(required(args.pos[0], 'node')).state.config.statestoreId,
+          srcStatestoreId: required(args.kv['from'], 'from'),
+          srcEpoch: scenarioNumber(args.kv['epoch'] ?? '0'),
         });
         break;
       case 'status':
         this.status();
         break;
       case 'follower':
-        this.followers.set(need(args.pos[0], 'name'), initialFollowerState({
+        this.followers.set(required(args.pos[0], 'name'), initialFollowerState({
           haEnabled: args.kv['ha'] !== 'false',
-          subscriberTimeoutMs: num(args.kv['timeout'] ?? '2000'),
-          recoveryGracePeriodMs: num(args.kv['grace'] ?? '1000'),
+          subscriberTimeoutMs: scenarioNumber(args.kv['timeout'] ?? '2000'),
+          recoveryGracePeriodMs: scenarioNumber(args.kv['grace'] ?? '1000'),
         }));
         break;
       case 'f':
-        this.followerCmd(need(args.pos[0], 'follower'), need(args.pos[1], 'event'), num(need(args.pos[2], 'index')) as StatestoreIndex, args.kv);
+        this.followerCmd(required(args.pos[0], 'follower'), required(args.pos[1], 'event'), scenarioNumber(required(args.pos[2], 'index')) as StatestoreIndex, args.kv);
         break;
       case 'catalogd-election':
         this.catalogd = initialCatalogdElection({
           enabled: args.kv['ha'] !== 'false',
           useSubscriberIdAsPriority: args.kv['priority'] === 'subscriber-id',
-          preemptionWaitMs: num(args.kv['wait'] ?? '1000'),
+          preemptionWaitMs: scenarioNumber(args.kv['wait'] ?? '1000'),
         });
         break;
       case 'catalogd':
-        this.catalogdCmd(need(args.pos[0], 'event'), args.pos[1], args.kv);
+        this.catalogdCmd(required(args.pos[0], 'event'), args.pos[1], args.kv);
         break;
       default:
         throw new Error(`unknown command: ${line}`);
@@ -152,16 +152,16 @@ export class ScenarioEnv {
     const f = { ...this.flags, ...kv };
     const addr = `${name}:24020`;
     const config: HaConfig = {
-      statestoreId: need(kv['id'], 'id'),
+      statestoreId: required(kv['id'], 'id'),
       selfAddress: addr,
       epochSlot: name < 'ss1' ? 0 : 1,
       forceActive: f['force'] === 'true',
       useNetworkAddressAsPriority: f['by_address'] === 'true',
-      peerCnxnAttempts: num(need(f['attempts'], 'attempts')),
-      peerCnxnRetryIntervalMs: num(need(f['retry'], 'retry')),
-      monitoringFrequencyMs: num(need(f['monitor'], 'monitor')),
-      peerTimeoutMs: num(need(f['peer_timeout'], 'peer_timeout')),
-      peerMaxMissedHeartbeats: num(need(f['max_missed'], 'max_missed')),
+      peerCnxnAttempts: scenarioNumber(required(f['attempts'], 'attempts')),
+      peerCnxnRetryIntervalMs: scenarioNumber(required(f['retry'], 'retry')),
+      monitoringFrequencyMs: scenarioNumber(required(f['monitor'], 'monitor')),
+      peerTimeoutMs: scenarioNumber(required(f['peer_timeout'], 'peer_timeout')),
+      peerMaxMissedHeartbeats: scenarioNumber(required(f['max_missed'], 'max_missed')),
       maxReceivedHeartbeatsInActive: 10,
       skipMajorityCheck: f['skip_majority'] === 'true',
       crashEvidenceTakeover: f['crash_evidence'] === 'true',
@@ -269,13 +269,13 @@ export class ScenarioEnv {
     let ev: FollowerEvent;
     switch (what) {
       case 'register':
-        ev = { kind: 'registered', index, statestoreId: need(kv['id'], 'id'), isActive: kv['active'] === 'true', epoch: num(kv['epoch'] ?? '0') };
+        ev = { kind: 'registered', index, statestoreId: required(kv['id'], 'id'), isActive: kv['active'] === 'true', epoch: scenarioNumber(kv['epoch'] ?? '0') };
         break;
       case 'role':
-        ev = { kind: 'roleNotification', index, epoch: num(need(kv['epoch'], 'epoch')), isActive: kv['active'] !== 'false' };
+        ev = { kind: 'roleNotification', index, epoch: scenarioNumber(required(kv['epoch'], 'epoch')), isActive: kv['active'] !== 'false' };
         break;
       case 'update':
-        ev = { kind: 'topicUpdate', index, epoch: num(need(kv['epoch'], 'epoch')) };
+        ev = { kind: 'topicUpdate', index, epoch: scenarioNumber(required(kv['epoch'], 'epoch')) };
         break;
       case 'heartbeat':
         ev = { kind: 'heartbeat', index, requestConnState: kv['conn'] === 'true' };
@@ -307,17 +307,17 @@ export class ScenarioEnv {
       case 'register':
         r = stepCatalogd(this.catalogd, {
           kind: 'catalogdRegistered',
-          candidate: { subscriberId: need(id, 'id'), registrationId: need(kv['reg'], 'reg'), forceActive: kv['force'] === 'true', address: `${id}:26000` },
+          candidate: { subscriberId: required(id, 'id'), registrationId: required(kv['reg'], 'reg'), forceActive: kv['force'] === 'true', address: `${id}:26000` },
         }, this.now);
         break;
       case 'unregister':
-        r = stepCatalogd(this.catalogd, { kind: 'catalogdUnregistered', subscriberId: need(id, 'id'), registrationId: need(kv['reg'], 'reg') }, this.now);
+        r = stepCatalogd(this.catalogd, { kind: 'catalogdUnregistered', subscriberId: required(id, 'id'), registrationId: required(kv['reg'], 'reg') }, this.now);
         break;
       case 'tick':
         r = stepCatalogd(this.catalogd, { kind: 'tick' }, this.now);
         break;
       case 'advance':
-        this.now += durationMs(need(id, 'duration'));
+        this.now += scenarioDurationMs(required(id, 'duration'));
         r = stepCatalogd(this.catalogd, { kind: 'tick' }, this.now);
         break;
       default:
@@ -388,31 +388,6 @@ function describeCatalogd(fx: CatalogdEffect): string {
   }
 }
 
-function parseArgs(tokens: readonly string[]): { pos: string[]; kv: Record<string, string> } {
-  const pos: string[] = [];
-  const kv: Record<string, string> = {};
-  for (const t of tokens) {
-    const i = t.indexOf('=');
-    if (i > 0) kv[t.slice(0, i)] = t.slice(i + 1);
-    else if (t === 'force') kv['force'] = 'true';
-    else pos.push(t);
-  }
-  return { pos, kv };
-}
 
-function durationMs(s: string): number {
-  const m = /^(\d+)(ms|s)$/.exec(s);
-  if (!m) throw new Error(`bad duration ${s}`);
-  return Number(m[1]) * (m[2] === 's' ? 1000 : 1);
-}
 
-function num(s: string): Epoch {
-  const n = Number(s);
-  if (!Number.isFinite(n)) throw new Error(`not a number: ${s}`);
-  return n;
-}
 
-function need<T>(x: T | undefined, what: string): T {
-  if (x === undefined) throw new Error(`missing ${what}`);
-  return x;
-}

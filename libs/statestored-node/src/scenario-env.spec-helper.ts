@@ -8,6 +8,7 @@
  * Not exported from index.ts: only the specs use it (scenarios.spec.ts, and node-ha.spec.ts for a
  * two-node case of a restarted active and a standby with priority).
  */
+import { parseScenarioArgs, scenarioDurationMs, scenarioNumber, required } from '@statestore-ha/testing';
 import type { ConnState } from '@statestore-ha/ha';
 import { TopicView, resyncRequest, type TopicDeltaData, type TopicSubscription } from '@statestore-ha/topics';
 import { IMPALA_DEFAULTS } from './impala-defaults';
@@ -78,97 +79,97 @@ export class NodeScenarioEnv {
   run(line: string): string {
     this.out = [];
     const [cmd, ...rest] = line.trim().split(/\s+/);
-    const { pos, kv } = parseArgs(rest);
+    const { pos, kv } = parseScenarioArgs(rest);
     switch (cmd) {
       case 'node':
-        this.startNode(need(pos[0], 'node'), kv);
+        this.startNode(required(pos[0], 'node'), kv);
         break;
       case 'sub':
-        this.defineClient(need(pos[0], 'name'), pos.slice(1), kv);
+        this.defineClient(required(pos[0], 'name'), pos.slice(1), kv);
         break;
       case 'register':
-        this.register(this.client(need(pos[0], 'sub')), need(pos[1], 'node'));
+        this.register(this.client(required(pos[0], 'sub')), required(pos[1], 'node'));
         break;
       case 'advance':
         this.verbose = pos.includes('verbose');
-        this.advance(durationMs(need(pos[0], 'duration')));
+        this.advance(scenarioDurationMs(required(pos[0], 'duration')));
         this.verbose = false;
         break;
       case 'hang':
-        for (const what of pos.slice(1).length > 0 ? pos.slice(1) : ['heartbeat', 'update', 'notice']) this.client(need(pos[0], 'sub')).hung.add(what as 'heartbeat');
+        for (const what of pos.slice(1).length > 0 ? pos.slice(1) : ['heartbeat', 'update', 'notice']) this.client(required(pos[0], 'sub')).hung.add(what as 'heartbeat');
         this.emit(`${pos[0]}: hangs ${pos.slice(1).join(' ') || 'everything'}`);
         break;
       case 'resume':
-        this.client(need(pos[0], 'sub')).hung.clear();
+        this.client(required(pos[0], 'sub')).hung.clear();
         this.emit(`${pos[0]}: answers again`);
         break;
       case 'release': {
-        const c = this.client(need(pos[0], 'sub'));
+        const c = this.client(required(pos[0], 'sub'));
         c.hung.clear();
         for (const answer of c.held.splice(0)) answer();
         break;
       }
       case 'slow-heartbeats': {
-        const c = this.client(need(pos[0], 'sub'));
-        c.slowHeartbeats = { every: num(need(kv['every'], 'every')), delayMs: durationMs(need(kv['delay'], 'delay')), count: 0 };
+        const c = this.client(required(pos[0], 'sub'));
+        c.slowHeartbeats = { every: scenarioNumber(required(kv['every'], 'every')), delayMs: scenarioDurationMs(required(kv['delay'], 'delay')), count: 0 };
         break;
       }
       case 'skip':
-        this.client(need(pos[0], 'sub')).skipUpdates = pos[1] !== 'off';
+        this.client(required(pos[0], 'sub')).skipUpdates = pos[1] !== 'off';
         break;
       case 'kill':
-        this.kill(this.client(need(pos[0], 'sub')));
+        this.kill(this.client(required(pos[0], 'sub')));
         break;
       case 'disconnect':
-        this.disconnect(this.client(need(pos[0], 'sub')), need(pos[1], 'node'));
+        this.disconnect(this.client(required(pos[0], 'sub')), required(pos[1], 'node'));
         break;
       case 'publish':
-        this.publish(this.client(need(pos[0], 'sub')), need(pos[1], 'node'), need(pos[2], 'topic'), pos.slice(3), kv, false);
+        this.publish(this.client(required(pos[0], 'sub')), required(pos[1], 'node'), required(pos[2], 'topic'), pos.slice(3), kv, false);
         break;
       case 'answer-writes':
-        this.publish(this.client(need(pos[0], 'sub')), need(pos[1], 'node'), need(pos[2], 'topic'), pos.slice(3), kv, true);
+        this.publish(this.client(required(pos[0], 'sub')), required(pos[1], 'node'), required(pos[2], 'topic'), pos.slice(3), kv, true);
         break;
       case 'unregister':
-        this.upFrom(this.client(need(pos[0], 'sub')), need(pos[1], 'node'), { kind: 'unregister' });
+        this.upFrom(this.client(required(pos[0], 'sub')), required(pos[1], 'node'), { kind: 'unregister' });
         break;
       case 'conn': {
         // conn <sub> <state> [to=<node>]: what it reports (to that statestored only) about its link to the other.
-        const c = this.client(need(pos[0], 'sub'));
-        const state = conn(need(pos[1], 'state'));
+        const c = this.client(required(pos[0], 'sub'));
+        const state = conn(required(pos[1], 'state'));
         if (kv['to'] === undefined) c.connState = state;
         else c.connTo.set(kv['to'], state);
         break;
       }
       case 'view':
-        this.showView(this.client(need(pos[0], 'sub')), need(pos[1], 'node'), need(pos[2], 'topic'));
+        this.showView(this.client(required(pos[0], 'sub')), required(pos[1], 'node'), required(pos[2], 'topic'));
         break;
       case 'status':
-        this.status(need(pos[0], 'node'));
+        this.status(required(pos[0], 'node'));
         break;
       case 'page':
-        this.page(need(pos[0], 'node'), need(pos[1], 'page'));
+        this.page(required(pos[0], 'node'), required(pos[1], 'page'));
         break;
       case 'crash':
-        this.crash(need(pos[0], 'node'));
+        this.crash(required(pos[0], 'node'));
         break;
       case 'cut':
       case 'heal': {
-        const key = [need(pos[0], 'a'), need(pos[1], 'b')].sort().join('|');
+        const key = [required(pos[0], 'a'), required(pos[1], 'b')].sort().join('|');
         if (cmd === 'cut') this.cuts.add(key);
         else this.cuts.delete(key);
         this.emit(`${cmd} ${pos[0]} <-> ${pos[1]}`);
         break;
       }
       case 'network':
-        this.feed(need(pos[0], 'node'), { kind: 'setNetworkDisabled', disabled: pos[1] === 'off' });
+        this.feed(required(pos[0], 'node'), { kind: 'setNetworkDisabled', disabled: pos[1] === 'off' });
         break;
       case 'ha-handshake': {
         // A raw handshake from an outside peer (e.g. a restarted standby that remembers an epoch).
-        const n = need(pos[0], 'node');
+        const n = required(pos[0], 'node');
         this.feed(n, {
           kind: 'haHandshakeRequested',
           protocolVersion: 1,
-          request: { statestoreId: need(kv['from'], 'from'), address: kv['address'] ?? 'zz:24020', forceActive: false, isActive: pos.includes('active'), epoch: num(kv['epoch'] ?? '0') },
+          request: { statestoreId: required(kv['from'], 'from'), address: kv['address'] ?? 'zz:24020', forceActive: false, isActive: pos.includes('active'), epoch: scenarioNumber(kv['epoch'] ?? '0') },
         });
         break;
       }
@@ -185,7 +186,7 @@ export class NodeScenarioEnv {
     const flags: Record<string, unknown> = { ...IMPALA_DEFAULTS };
     for (const [k, v] of Object.entries(kv)) {
       if (!(k in IMPALA_DEFAULTS)) throw new Error(`unknown flag ${k}`);
-      flags[k] = typeof IMPALA_DEFAULTS[k as keyof StatestoredNodeFlags] === 'number' ? num(v) : typeof IMPALA_DEFAULTS[k as keyof StatestoredNodeFlags] === 'boolean' ? v === 'true' : v;
+      flags[k] = typeof IMPALA_DEFAULTS[k as keyof StatestoredNodeFlags] === 'number' ? scenarioNumber(v) : typeof IMPALA_DEFAULTS[k as keyof StatestoredNodeFlags] === 'boolean' ? v === 'true' : v;
     }
     const peer = [...this.nodes.keys()].find((n) => n !== name) ?? `${name === 'ss1' ? 'ss2' : 'ss1'}`;
     const config = nodeConfigFromFlags(flags as unknown as StatestoredNodeFlags, { statestoreId: `${name}-id`, selfHaAddress: `${name}:24020`, peerHaAddress: `${peer}:24020` });
@@ -636,35 +637,11 @@ function showDelta(d: TopicDeltaData): string {
   return `${d.topicName}[${d.isDelta ? '' : 'full '}${d.fromVersion ?? 0}->${d.toVersion ?? 0}${items ? ` ${items}` : ''}${min}]`;
 }
 
-function parseArgs(tokens: readonly string[]): { pos: string[]; kv: Record<string, string> } {
-  const pos: string[] = [];
-  const kv: Record<string, string> = {};
-  for (const t of tokens) {
-    const i = t.indexOf('=');
-    if (i > 0) kv[t.slice(0, i)] = t.slice(i + 1);
-    else pos.push(t);
-  }
-  return { pos, kv };
-}
 
-function durationMs(s: string): number {
-  const m = /^(\d+)(ms|s)$/.exec(s);
-  if (!m) throw new Error(`bad duration ${s}`);
-  return Number(m[1]) * (m[2] === 's' ? 1000 : 1);
-}
 
-function num(s: string): number {
-  const n = Number(s);
-  if (!Number.isFinite(n)) throw new Error(`not a number: ${s}`);
-  return n;
-}
 
 function conn(s: string): ConnState {
-  if (s !== 'OK' && s !== 'FAILED' && s !== 'UNKNOWN') throw new Error(`bad conn state ${s}`);
+  if (s !== 'OK' && s !== 'FAILED' && s !== 'UNKNOWN' && s !== 'REFUSED') throw new Error(`bad conn state ${s}`);
   return s;
 }
 
-function need<T>(x: T | undefined, what: string): T {
-  if (x === undefined) throw new Error(`missing ${what}`);
-  return x;
-}
