@@ -140,6 +140,22 @@ export class NodeScenarioEnv {
         else c.connTo.set(kv['to'], state);
         break;
       }
+      case 'report': {
+        // report <sub> <node> <state>: the subscriber tells that statestored, unasked, what it
+        // now says about its link to the other one (a refused reconnect: REFUSED).
+        const c = this.client(required(pos[0], 'sub'));
+        const state = conn(required(pos[2], 'state'));
+        c.connTo.set(required(pos[1], 'node'), state);
+        this.upFrom(c, required(pos[1], 'node'), { kind: 'connState', connState: state, highestEpochSeen: 0 });
+        break;
+      }
+      case 'peer-link': {
+        // peer-link <node> <up|down|refused>: that node's own watch on its peer's HA port.
+        const state = required(pos[1], 'state');
+        if (state !== 'up' && state !== 'down' && state !== 'refused') throw new Error(`bad peer link state ${state} (up, down or refused)`);
+        this.feed(required(pos[0], 'node'), { kind: 'peerLink', state });
+        break;
+      }
       case 'view':
         this.showView(this.client(required(pos[0], 'sub')), required(pos[1], 'node'), required(pos[2], 'topic'));
         break;
