@@ -33,8 +33,16 @@ export class InmemHaNetwork {
       handshake: (req, done) => call((h) => h.handshake(1, req), done),
       heartbeat: (req, done) => call((h) => h.heartbeat(req), done),
       watch: (onLink) => {
-        this.watchers.set(to, [...(this.watchers.get(to) ?? []), onLink]);
-        this.defer(() => onLink(this.down.has(to) || !this.handlers.has(to) ? (this.cutNow ? 'down' : 'refused') : 'up'));
+        // A watch reports changes, as the gRPC stream does: the first look and a serve() in the
+        // same turn must not say 'up' twice.
+        let last: PeerLink | undefined;
+        const report = (state: PeerLink): void => {
+          if (state === last) return;
+          last = state;
+          onLink(state);
+        };
+        this.watchers.set(to, [...(this.watchers.get(to) ?? []), report]);
+        this.defer(() => report(this.down.has(to) || !this.handlers.has(to) ? (this.cutNow ? 'down' : 'refused') : 'up'));
       },
       close: () => undefined,
     };
