@@ -231,16 +231,17 @@ describeIfPrometheus(`the dashboard and the alert rules against a real cluster a
       expect([last(seriesOf('Epoch accepted by subscribers', 'A')[0]), last(seriesOf('Epoch accepted by subscribers', 'B')[0])]).toEqual([after, after]);
     });
 
-    it('Role changes, Takeovers in range and Failover duration: one takeover by the survivor, about statestore_peer_timeout_seconds long', () => {
+    it('Role changes, Takeovers in range and Failover duration: one takeover by the survivor, shorter than statestore_peer_timeout_seconds (a killed process is crash evidence)', () => {
       const promoted = seriesOf('Role changes').find((s) => s.metric['instance'] === survivor && s.metric['to'] === 'active');
       expect(Math.max(0, ...afterKill(promoted))).toBeGreaterThan(0);
       expect(last(seriesOf('Takeovers in range')[0])).toBeGreaterThanOrEqual(1);
       const durations = afterKill(byLabel(seriesOf('Failover duration'), 'instance', survivor));
       console.log(`failover duration on the dashboard: ${durations.map((d) => d.toFixed(2)).join(', ')} s (statestore_peer_timeout_seconds=${DEFAULT_TIMING.peerTimeoutS})`);
       expect(durations.length).toBeGreaterThan(0);
-      // The histogram's own measurement: from the last HA heartbeat to the promotion.
-      expect(Math.min(...durations)).toBeGreaterThanOrEqual(DEFAULT_TIMING.peerTimeoutS * 0.9);
-      expect(Math.max(...durations)).toBeLessThanOrEqual(DEFAULT_TIMING.peerTimeoutS * 3);
+      // The histogram's own measurement: from the last HA heartbeat to the promotion. The killed
+      // active's ports refuse connects, so the standby need not wait out the peer timeout.
+      expect(Math.min(...durations)).toBeGreaterThan(0);
+      expect(Math.max(...durations)).toBeLessThan(DEFAULT_TIMING.peerTimeoutS);
     });
 
     it('Subscribers following each statestored and Subscriber failovers: every subscriber moves over', () => {
